@@ -1,0 +1,23 @@
+/** Where an artifact lives, as returned to the state machine instead of the artifact itself. */
+export interface ArtifactRef {
+  readonly bucket: string;
+  readonly key: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/**
+ * Durable storage for step artifacts and spec bundles (S3 in the cloud and on the local stack).
+ * Keys are built by `artifact-keys.ts`; adapters never invent them.
+ *
+ * @example
+ * const ref = await store.putJson('tenants/acme/runs/r1/steps/plan/1.json', { text: 'ok' });
+ * const body = await store.getJson(ref.key);
+ */
+export interface ArtifactStore {
+  putJson(key: string, value: unknown): Promise<ArtifactRef>;
+  /** Reads and parses a JSON artifact; rejects when the key does not exist. */
+  getJson<T = unknown>(key: string): Promise<T>;
+  /** Keys under a prefix, in lexical order. */
+  list(prefix: string): Promise<string[]>;
+}
