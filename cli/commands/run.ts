@@ -1,0 +1,141 @@
+import { parseArgs } from 'node:util';
+import { loadMockScript } from '../../functions/core/providers/mock-script.js';
+import {
+  createProviderRouter,
+  type ProviderMode,
+  providerSettingsFromEnv,
+} from '../../functions/core/providers/provider-router.js';
+import { coerceInputText, resolveRunInputs } from '../../functions/core/run-inputs.js';
+import { LOCAL_TENANT, startLocalStack } from '../../local/emulators.js';
+import { createLocalDeps } from '../../local/local-deps.js';
+import { runPipelineLocally } from '../../local/run-pipeline.js';
+import { buildRunReport, runReportJson } from '../../local/run-report.js';
+import type { InputDecl } from '../../pipelines/schema.js';
+import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
+import { formatSeconds, formatTokens, formatUsd } from '../format.js';
+import { type CliIo, ExitCode, UsageError } from '../io.js';
+import { loadAndCompile } from '../load-pipeline-file.js';
+import type { Command } from '../main.js';
+import { progressPrinter } from '../progress.js';
+
+const PROVIDER_MODES: readonly ProviderMode[] = ['auto', 'mock', 'anthropic', 'gemini'];
+
+/** `elexirion run FILE`: run a pipeline on the local stack and report its outcome. */
+export const runCommand: Command = {
+  summary: 'run a pipeline on the embedded local stack',
+  help: `Usage: elexirion run FILE [--input NAME=VALUE]... [options]
+
+Compiles the pipeline and runs it on the embedded local stack: the compiled state machine is
+executed by a local Step Functions interpreter, every step artifact is written to a local S3, every
+attempt's metrics to a local DynamoDB. Progress is shown step by step.
+
+Options:
+  --input NAME=VALUE   a run input declared under workflow.inputs (repeatable); numbers, booleans
+                       and JSON objects/arrays are converted to the declared type
+  --provider MODE      auto (default): Claude steps use Anthropic when ANTHROPIC_API_KEY is set,
+                       Gemini steps use Gemini when GEMINI_API_KEY is set, the mock otherwise;
+                       mock: every step uses the deterministic mock provider;
+                       anthropic | gemini: every step uses that provider (its key is required)
+  --mock-script FILE   scripted mock answers: a JSON or YAML map of step name to a list of
+                       responses (text, JSON, or {"$error": "rate_limit"}), used in attempt order
+  --no-retry-wait      retry at once instead of waiting the compiled backoff
+  --json               print one JSON object: {runId, status, outputs, steps, usage}
+${DATA_DIR_HELP}
+
+Exit status: 0 when the run succeeds, 1 when it fails, 2 on bad usage or an invalid pipeline
+(then nothing is written).
+`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        input: { type: 'string', multiple: true },
+        provider: { type: 'string', default: 'auto' },
+        'mock-script': { type: 'string' },
+        'no-retry-wait': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
+      },
+    });
+    if (positionals.length !== 1) throw new UsageError('name exactly one pipeline file');
+    const mode = values.provider as ProviderMode;
+    if (!PROVIDER_MODES.includes(mode)) {
+      throw new UsageError(
+        `--provider must be one of ${PROVIDER_MODES.join(', ')}, got "${values.provider}"`,
+      );
+    }
+    const [file = ''] = positionals;
+    const loaded = await loadAndCompile(file, io);
+    if (!loaded) return ExitCode.Usage;
+    const { asl, bundle } = loaded.compiled;
+
+    const given = parseInputFlags(values.input ?? [], bundle.inputs);
+    const resolved = resolveRunInputs(bundle.inputs, given);
+    if (!resolved.ok) {
+      for (const problem of resolved.problems)
+        io.err.write(`${file}: input ${problem.input}: ${problem.message}\n`);
+      return ExitCode.Usage;
+    }
+    const mockScript = values['mock-script'] ? await loadMockScript(values['mock-script']) : undefined;
+    const providerFor = createProviderRouter(
+      providerSettingsFromEnv(io.env, { mode, ...(mockScript ? { mockScript } : {}) }),
+    );
+
+    const stack = await startLocalStack({ dataDir: resolveDataDir(values['data-dir'], io) });
+    try {
+      const deps = createLocalDeps(stack, providerFor);
+      if (!values.json) io.out.write(`Running ${bundle.pipeline} on the local stack\n`);
+      const record = await runPipelineLocally({
+        asl,
+        bundle,
+        inputs: resolved.inputs,
+        tenantId: LOCAL_TENANT,
+        deps,
+        retryDelay: values['no-retry-wait'] ? 'none' : 'real',
+        ...(values.json ? {} : { observer: progressPrinter(io) }),
+      });
+      const report = await buildRunReport(record, deps);
+      if (values.json) {
+        io.out.write(`${JSON.stringify(runReportJson(report))}\n`);
+      } else {
+        const took = formatSeconds(
+          Date.parse(record.finishedAt ?? record.startedAt) - Date.parse(record.startedAt),
+        );
+        const { usage } = report;
+        io.out.write(
+          `\n${record.status}  run ${record.runId}  in ${took}  ` +
+            `${formatTokens(usage.inputTokens, usage.outputTokens)}  ${formatUsd(usage.costUsd)}\n`,
+        );
+        if (record.error) {
+          const where = record.error.stepId ? ` in step ${record.error.stepId}` : '';
+          io.out.write(`error${where}: ${record.error.name}: ${record.error.message}\n`);
+        }
+        for (const [step, output] of Object.entries(report.outputs)) {
+          io.out.write(
+            `\n── ${step}\n${typeof output === 'string' ? output : JSON.stringify(output, null, 2)}\n`,
+          );
+        }
+        io.out.write(`\nDetails: npx elexirion show ${record.runId}\n`);
+      }
+      return record.status === 'SUCCEEDED' ? ExitCode.Ok : ExitCode.RunFailed;
+    } finally {
+      await stack.stop();
+    }
+  },
+};
+
+/** `--input name=value` flags as a map, each value converted to its declared type. */
+function parseInputFlags(
+  flags: readonly string[],
+  declared: Readonly<Record<string, InputDecl>>,
+): Record<string, unknown> {
+  const given: Record<string, unknown> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--input takes NAME=VALUE, got "${flag}"`);
+    const name = flag.slice(0, eq);
+    given[name] = coerceInputText(flag.slice(eq + 1), declared[name]?.type);
+  }
+  return given;
+}

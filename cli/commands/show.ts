@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import { LOCAL_TENANT } from '../../local/emulators.js';
+import { buildRunReport } from '../../local/run-report.js';
+import { DATA_DIR_HELP } from '../data-dir.js';
+import { formatDuration, formatSeconds, formatTable, formatTokens, formatUsd } from '../format.js';
+import { type CliIo, ExitCode, UsageError } from '../io.js';
+import { withLocalStores } from '../local-stores.js';
+import type { Command } from '../main.js';
+
+/** `elexirion show RUN_ID`: one run's steps, attempts and artifacts. */
+export const showCommand: Command = {
+  summary: 'show a run: steps, attempts, errors, artifacts',
+  help: `Usage: elexirion show RUN_ID [--json]
+
+Shows one run from the local stores: its status and totals, every attempt of every step (model,
+tokens, cost, latency, error), and the S3 key of each artifact.
+
+Options:
+  --json            print the run record, steps with their attempts, and outputs as JSON
+${DATA_DIR_HELP}
+
+Exit status: 0 when the run exists, 1 when it does not.
+`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
+    });
+    if (positionals.length !== 1) throw new UsageError('name exactly one run id (see `elexirion runs`)');
+    const [runId = ''] = positionals;
+    const report = await withLocalStores(values['data-dir'], io, async (stores) => {
+      const run = await stores.runs.getRun(LOCAL_TENANT, runId);
+      return run ? { bucket: stores.stack.bucket, ...(await buildRunReport(run, stores)) } : undefined;
+    });
+    if (!report) {
+      io.err.write(
+        `elexirion show: no run "${runId}" in the local stores (list them with: elexirion runs)\n`,
+      );
+      return ExitCode.RunFailed;
+    }
+    if (values.json) {
+      io.out.write(`${JSON.stringify({ run: report.run, steps: report.steps, outputs: report.outputs })}\n`);
+      return ExitCode.Ok;
+    }
+    const { run, usage } = report;
+    const lines = [
+      `Run ${run.runId}  ${run.pipeline}  ${run.status}`,
+      `started ${run.startedAt}  took ${formatDuration(run.startedAt, run.finishedAt)}  ` +
+        `${formatTokens(usage.inputTokens, usage.outputTokens)}  ${formatUsd(usage.costUsd)}`,
+      `inputs ${JSON.stringify(run.inputs)}`,
+    ];
+    if (run.error) {
+      lines.push(
+        `error${run.error.stepId ? ` in step ${run.error.stepId}` : ''}: ${run.error.name}: ${run.error.message}`,
+      );
+    }
+    const rows = report.steps.flatMap((step) =>
+      step.attemptRecords.length === 0
+        ? [[step.name, '-', step.status, '', '', '', '', '']]
+        : step.attemptRecords.map((a) => [
+            step.name,
+            String(a.attempt),
+            a.status,
+            `${a.provider}/${a.model}`,
+            formatTokens(a.usage.inputTokens, a.usage.outputTokens),
+            formatUsd(a.costUsd),
+            formatSeconds(a.latencyMs),
+            a.error ? `${a.error.name}: ${a.error.message}` : `s3://${report.bucket}/${a.artifactKey ?? ''}`,
+          ]),
+    );
+    lines.push(
+      '',
+      formatTable([
+        ['STEP', 'ATTEMPT', 'STATUS', 'MODEL', 'TOKENS', 'COST', 'LATENCY', 'ARTIFACT / ERROR'],
+        ...rows,
+      ]),
+    );
+    io.out.write(`${lines.join('\n')}\n`);
+    return ExitCode.Ok;
+  },
+};

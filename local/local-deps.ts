@@ -1,0 +1,29 @@
+import { cachedBundleLoader } from '../functions/core/bundle-loader.js';
+import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
+import type { Provider } from '../functions/core/ports/provider.js';
+import type { RunStore } from '../functions/core/ports/run-store.js';
+import type { StepRunnerDeps } from '../functions/core/step-runner.js';
+import { DynamoRunStore } from '../functions/core/stores/dynamo-run-store.js';
+import { S3ArtifactStore } from '../functions/core/stores/s3-artifact-store.js';
+import type { ModelFamily } from '../statemachines/types.js';
+import type { LocalStack } from './emulators.js';
+
+/** The local stack's stores: the same S3 and DynamoDB adapters the Lambda uses, pointed at the emulators. */
+export function createLocalStores(stack: LocalStack): {
+  readonly artifacts: ArtifactStore;
+  readonly runs: RunStore;
+} {
+  return {
+    artifacts: new S3ArtifactStore(stack.clients.s3, stack.bucket),
+    runs: new DynamoRunStore(stack.clients.dynamo, stack.tables),
+  };
+}
+
+/** The step runner's deps over the local stack. */
+export function createLocalDeps(
+  stack: LocalStack,
+  providerFor: (family: ModelFamily) => Provider,
+): StepRunnerDeps {
+  const stores = createLocalStores(stack);
+  return { ...stores, providerFor, loadBundle: cachedBundleLoader(stores.artifacts), now: () => new Date() };
+}
