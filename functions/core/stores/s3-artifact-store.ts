@@ -1,0 +1,43 @@
+import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import type { ArtifactRef, ArtifactStore } from '../ports/artifact-store.js';
+import { encodeJsonBody } from './json-body.js';
+
+/**
+ * Artifacts as JSON objects in one S3 bucket. A missing key rejects with the SDK's `NoSuchKey` error.
+ *
+ * @example
+ * const store = new S3ArtifactStore(new S3Client({}), 'elexirion-acme-artifacts');
+ */
+export class S3ArtifactStore implements ArtifactStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async putJson(key: string, value: unknown): Promise<ArtifactRef> {
+    const { body, sha256, bytes } = encodeJsonBody(value);
+    // A Buffer body, never a stream: s3rver mangles aws-chunked uploads (aws-facts §5.1).
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }),
+    );
+    return { bucket: this.bucket, key, sha256, bytes };
+  }
+
+  async getJson<T = unknown>(key: string): Promise<T> {
+    const reply = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const text = await reply.Body?.transformToString('utf8');
+    if (text === undefined) throw new Error(`S3 returned no body for s3://${this.bucket}/${key}`);
+    return JSON.parse(text) as T;
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    const pages = paginateListObjectsV2({ client: this.s3 }, { Bucket: this.bucket, Prefix: prefix });
+    for await (const page of pages) {
+      for (const object of page.Contents ?? []) {
+        if (object.Key !== undefined) keys.push(object.Key);
+      }
+    }
+    return keys;
+  }
+}
