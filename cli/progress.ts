@@ -5,7 +5,7 @@ import type { CliIo } from './io.js';
 
 /**
  * Prints each step as it starts, retries, succeeds or fails:
- * `✓ outline  claude-sonnet-4-5  120→48 tok  $0.0000  0.01s`.
+ * `✓ outline  claude-sonnet-4-6  120→48 tok  $0.0000  0.01s`.
  */
 export function progressPrinter(io: CliIo): StepObserver {
   const calls = new Map<string, number>();

@@ -14,6 +14,17 @@ const stepName = z
   })
   .describe('Unique name of the step; later steps refer to it as {{steps.NAME.text}}.');
 
+const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  message: 'a name starts with a letter or "_" and holds only letters, digits and "_"',
+});
+
+const outputToFile = z
+  .string()
+  .optional()
+  .describe(
+    'Accepted for compatibility with pipeline_ex; ignored: every step output is stored as a run artifact.',
+  );
+
 const staticPart = z
   .strictObject({
     type: z.literal('static'),
@@ -48,11 +59,21 @@ const prompt = z.array(PromptPartSchema).min(1, { message: 'a prompt needs at le
 const claudeOptions = z
   .strictObject({
     model: z.string().optional().describe('Model id or alias (opus, sonnet, haiku).'),
-    max_turns: z.number().int().positive().optional().describe('Accepted for compatibility; one turn is made.'),
+    fallback_model: z
+      .string()
+      .optional()
+      .describe(
+        'Accepted for compatibility with pipeline_ex; ignored: fallbacks are routed by the state machine.',
+      ),
+    max_turns: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Accepted for compatibility; one turn is made.'),
     system_prompt: z.string().optional(),
     append_system_prompt: z.string().optional(),
     max_tokens: z.number().int().positive().optional().describe('Maximum output tokens (default 4096).'),
-    temperature: z.number().min(0).max(1).optional(),
     timeout_ms: z.number().int().positive().optional().describe('Provider call timeout (default 120000).'),
     allowed_tools: z.array(z.string()).optional().describe('Accepted for compatibility; no tools are run.'),
     disallowed_tools: z.array(z.string()).optional().describe('Accepted for compatibility.'),
@@ -79,6 +100,7 @@ const claudeStep = z
     role: z.enum(['brain', 'muscle']).optional().describe('Documentation only.'),
     prompt,
     claude_options: claudeOptions.optional(),
+    output_to_file: outputToFile,
   })
   .describe('One call to Claude.');
 
@@ -92,6 +114,7 @@ const geminiStep = z
     model: z.string().optional().describe('Gemini model id (default gemini-2.5-flash).'),
     token_budget: tokenBudget.optional(),
     timeout_ms: z.number().int().positive().optional().describe('Provider call timeout (default 120000).'),
+    output_to_file: outputToFile,
   })
   .describe('One call to Gemini.');
 
@@ -101,7 +124,7 @@ const setVariableStep = z
     type: z.literal('set_variable'),
     description: z.string().optional(),
     variables: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.unknown())
+      .record(variableName, z.unknown())
       .describe('Values to set; read later as {{global_vars.NAME}}. A value may be a template.'),
     scope: z.literal('global').optional().describe('Only "global" is supported.'),
   })
@@ -124,9 +147,21 @@ const defaults = z
   .strictObject({
     claude_model: z.string().optional().describe('Model for Claude steps that name none.'),
     gemini_model: z.string().optional().describe('Model for Gemini steps that name none.'),
-    claude_options: claudeOptions.optional().describe('Merged under every Claude step\'s options.'),
-    gemini_token_budget: tokenBudget.optional().describe('Merged under every Gemini step\'s budget.'),
+    claude_options: claudeOptions.optional().describe("Merged under every Claude step's options."),
+    gemini_token_budget: tokenBudget.optional().describe("Merged under every Gemini step's budget."),
     timeout_seconds: z.number().int().positive().optional().describe('Task timeout of every LLM step.'),
+    output_dir: z
+      .string()
+      .optional()
+      .describe(
+        'Accepted for compatibility with pipeline_ex; ignored: every step output is stored as a run artifact.',
+      ),
+    claude_preset: z
+      .enum(['development', 'production', 'analysis', 'chat'])
+      .optional()
+      .describe(
+        'Accepted for compatibility with pipeline_ex; ignored: presets apply only to its claude_* step types.',
+      ),
   })
   .describe('Settings applied to every step that does not set them.');
 
@@ -140,9 +175,20 @@ export const WorkflowSchema = z.strictObject({
     .describe('Name of the pipeline; state machines and runs are named after it.'),
   description: z.string().optional(),
   version: z.union([z.string(), z.number()]).optional(),
-  inputs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), InputDeclSchema).optional(),
+  inputs: z.record(variableName, InputDeclSchema).optional(),
   defaults: defaults.optional(),
-  global_vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.unknown()).optional(),
+  global_vars: z.record(variableName, z.unknown()).optional(),
+  workspace_dir: z
+    .string()
+    .optional()
+    .describe('Accepted for compatibility with pipeline_ex; ignored: steps run without a working directory.'),
+  checkpoint_enabled: z
+    .boolean()
+    .optional()
+    .describe(
+      'Accepted for compatibility with pipeline_ex; ignored: Step Functions keeps the execution history.',
+    ),
+  checkpoint_dir: z.string().optional().describe('Accepted for compatibility with pipeline_ex; ignored.'),
   steps: z.array(StepSchema).min(1, { message: 'a workflow needs at least one step' }),
 });
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadMockScript } from '../../functions/core/providers/mock-script.js';
 import {
@@ -77,7 +78,10 @@ Exit status: 0 when the run succeeds, 1 when it fails, 2 on bad usage or an inva
         io.err.write(`${file}: input ${problem.input}: ${problem.message}\n`);
       return ExitCode.Usage;
     }
-    const mockScript = values['mock-script'] ? await loadMockScript(values['mock-script']) : undefined;
+    const scriptFlag = values['mock-script'];
+    const mockScript = scriptFlag
+      ? await loadMockScript(resolve(io.cwd ?? process.cwd(), scriptFlag))
+      : undefined;
     const providerFor = createProviderRouter(
       providerSettingsFromEnv(io.env, { mode, ...(mockScript ? { mockScript } : {}) }),
     );

@@ -33,7 +33,6 @@ function claudeSpec(step: ClaudeStep, pipeline: EmitContext['pipeline']): LlmSte
     ...(system ? { system } : {}),
     prompt: promptSpec(step, pipeline),
     maxOutputTokens: options.max_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
-    ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
     timeoutMs: options.timeout_ms ?? defaultTimeoutMs(pipeline.workflow),
   };
 }

@@ -100,7 +100,7 @@ describe('compilePipeline', () => {
 
     const { asl, bundle } = compilePipeline(pipeline);
 
-    expect(bundle?.steps.a).toMatchObject({ model: 'claude-opus-4-5', timeoutMs: 30_000 });
+    expect(bundle?.steps.a).toMatchObject({ model: 'claude-opus-4-8', timeoutMs: 30_000 });
     expect(statesOf(asl).a?.TimeoutSeconds).toBe(60);
   });
 

@@ -1,0 +1,241 @@
+import { z } from 'zod';
+import { fieldName, pipelineError } from './issues.js';
+import { PipelineFileSchema } from './schema.js';
+import { didYouMean } from './suggest.js';
+import type { PipelineIssue } from './types.js';
+import type { FieldPath, YamlLocator } from './yaml-ranges.js';
+
+/**
+ * Turns zod's issues on a pipeline file into `PipelineIssue`s: a stable code, the YAML range of the
+ * node at fault, a message in the file's vocabulary (map, list) and a hint saying what to write.
+ */
+
+/** pipeline_ex step types this version does not run, with advice where one of ours fits. */
+const PIPELINE_EX_STEP_TYPES: ReadonlyMap<string, string> = new Map([
+  ['claude_smart', 'use type: claude'],
+  ['claude_session', 'use type: claude'],
+  ['claude_extract', 'use type: claude'],
+  ['claude_batch', 'use one type: claude step per task'],
+  ['claude_robust', 'use type: claude; retries and fallbacks come from the state machine'],
+  ['parallel_claude', 'use one type: claude step per task'],
+  ['gemini_instructor', 'use type: gemini'],
+  ['for_loop', ''],
+  ['while_loop', ''],
+  ['data_transform', ''],
+  ['file_ops', ''],
+  ['pipeline', ''],
+  ['test_echo', 'use type: set_variable for a fixed value'],
+  ['switch', ''],
+  ['checkpoint', ''],
+  ['codebase_query', ''],
+]);
+
+/** pipeline_ex prompt part types this version does not render (they render "" there: defect 24). */
+const PIPELINE_EX_PART_TYPES: ReadonlyMap<string, string> = new Map([
+  ['session_context', 'use a previous_response part'],
+  ['claude_continue', 'use a previous_response part'],
+]);
+
+const MISSING_FIELD_EXAMPLES: ReadonlyMap<string, string> = new Map([
+  ['workflow', 'workflow: {name: my_pipeline, steps: [...]}'],
+  ['name', 'name: my_name'],
+  ['steps', 'steps: [{name: first, type: claude, prompt: [{type: static, content: "..."}]}]'],
+  ['prompt', 'prompt: [{type: static, content: "..."}]'],
+  ['content', 'content: "text of the part"'],
+  ['path', 'path: prompts/part.md (relative to the pipeline file)'],
+  ['step', 'step: NAME_OF_AN_EARLIER_STEP'],
+  ['variables', 'variables: {NAME: value}'],
+]);
+
+const YAML_KINDS: ReadonlyMap<string, string> = new Map([
+  ['object', 'a map'],
+  ['array', 'a list'],
+  ['record', 'a map'],
+  ['string', 'a string'],
+  ['number', 'a number'],
+  ['int', 'an integer'],
+  ['boolean', 'true or false'],
+]);
+
+/**
+ * Issues for a file that failed `PipelineFileSchema`. A file without a `workflow:` map at its root
+ * yields that one issue (MISSING_WORKFLOW), since every other complaint would follow from it.
+ */
+export function schemaIssues(
+  issues: readonly z.core.$ZodIssue[],
+  data: unknown,
+  locate: YamlLocator,
+): PipelineIssue[] {
+  if (!isMap(data) || !('workflow' in data)) return [missingWorkflow(data, locate)];
+  return issues.flatMap((issue) => describeIssue(issue, data, locate));
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: unknown, locate: YamlLocator): PipelineIssue[] {
+  const path = issue.path.filter((segment) => typeof segment !== 'symbol');
+  const value = valueAt(data, path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => unknownField([...path, key], data, locate));
+    case 'invalid_union':
+      if (issue.discriminator === undefined) break;
+      if (value === undefined) return [missingField(path, locate)];
+      return [
+        unknownType(path, value, ('options' in issue ? (issue.options ?? []) : []).map(String), locate),
+      ];
+    case 'invalid_key':
+      return [
+        pipelineError({
+          code: 'INVALID_VALUE',
+          message: `'${String(path.at(-1))}' is not a valid name in ${fieldName(path.slice(0, -1))}`,
+          hint: issue.issues[0]?.message,
+          path,
+          range: locate.key(path),
+        }),
+      ];
+    case 'invalid_type':
+      if (value === undefined) return [missingField(path, locate)];
+      return [invalidType(path, value, issue.expected, locate)];
+    case 'invalid_value': {
+      const options = issue.values.map(String);
+      const hint = `${didYouMean(String(value), options)}write one of: ${options.join(', ')}`;
+      return [invalidValue(path, `${fieldName(path)} cannot be ${JSON.stringify(value)}`, locate, hint)];
+    }
+  }
+  return [invalidValue(path, `${fieldName(path)}: ${issue.message}`, locate)];
+}
+
+function missingWorkflow(data: unknown, locate: YamlLocator): PipelineIssue {
+  const found = isMap(data) ? Object.keys(data) : [];
+  return pipelineError({
+    code: 'MISSING_WORKFLOW',
+    message: `the file has no 'workflow:' map at its root${found.length > 0 ? ` (found: ${found.join(', ')})` : ''}`,
+    hint: `put the pipeline under one root key: ${MISSING_FIELD_EXAMPLES.get('workflow')}`,
+    path: ['workflow'],
+    range: locate.value([]),
+  });
+}
+
+function missingField(path: FieldPath, locate: YamlLocator): PipelineIssue {
+  const parent = path.slice(0, -1);
+  const key = String(path.at(-1));
+  const inPrompt = parent.at(-2) === 'prompt';
+  const typeExample = inPrompt ? 'type: static' : 'type: claude';
+  return pipelineError({
+    code: 'MISSING_FIELD',
+    message: `${fieldName(parent)} has no '${key}'`,
+    hint: `add ${key === 'type' ? typeExample : (MISSING_FIELD_EXAMPLES.get(key) ?? `'${key}:'`)}`,
+    path,
+    range: locate.value(parent),
+  });
+}
+
+function unknownField(path: FieldPath, data: unknown, locate: YamlLocator): PipelineIssue {
+  const key = String(path.at(-1));
+  const parent = path.slice(0, -1);
+  const allowed = allowedKeys(parent, data);
+  return pipelineError({
+    code: 'UNKNOWN_FIELD',
+    message: `unknown field '${key}' in ${fieldName(parent)}`,
+    hint: `${didYouMean(key, allowed)}allowed here: ${allowed.join(', ')}`,
+    path,
+    range: locate.key(path),
+  });
+}
+
+function unknownType(
+  path: FieldPath,
+  value: unknown,
+  supported: readonly string[],
+  locate: YamlLocator,
+): PipelineIssue {
+  const isPart = path.at(-3) === 'prompt';
+  const kind = isPart ? 'prompt part type' : 'step type';
+  const legacy = isPart ? PIPELINE_EX_PART_TYPES : PIPELINE_EX_STEP_TYPES;
+  const name = typeof value === 'string' ? value : JSON.stringify(value);
+  const advice = legacy.get(name);
+  return pipelineError({
+    code: isPart ? 'UNKNOWN_PART_TYPE' : 'UNKNOWN_STEP_TYPE',
+    message:
+      advice === undefined
+        ? `unknown ${kind} '${name}'`
+        : `${kind} '${name}' comes from pipeline_ex and is not supported in this version`,
+    hint: `${advice ? `${advice}; ` : didYouMean(name, supported)}supported ${kind}s: ${supported.join(', ')}`,
+    path,
+    range: locate.value(path),
+  });
+}
+
+function invalidType(path: FieldPath, value: unknown, expected: string, locate: YamlLocator): PipelineIssue {
+  const field = fieldName(path);
+  if (path.at(-1) === 'prompt' && typeof value === 'string') {
+    const excerpt = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return invalidValue(
+      path,
+      `${field} is a string; a prompt is a list of parts`,
+      locate,
+      `write prompt: [{type: static, content: ${JSON.stringify(excerpt)}}]`,
+    );
+  }
+  return invalidValue(
+    path,
+    `${field} must be ${YAML_KINDS.get(expected) ?? expected}, not ${kindOf(value)}`,
+    locate,
+  );
+}
+
+function invalidValue(path: FieldPath, message: string, locate: YamlLocator, hint?: string): PipelineIssue {
+  return pipelineError({ code: 'INVALID_VALUE', message, hint, path, range: locate.value(path) });
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The keys the schema allows in the map at `path`, following the file's data through unions. */
+function allowedKeys(path: FieldPath, data: unknown): string[] {
+  let schema: z.core.$ZodType | undefined = PipelineFileSchema;
+  let value = data;
+  for (const segment of path) {
+    schema = childSchema(selectSchema(schema, value), segment);
+    value = valueAt(value, [segment]);
+  }
+  const object = selectSchema(schema, value);
+  return object instanceof z.ZodObject ? Object.keys(object.shape) : [];
+}
+
+/** Unwraps optional and default wrappers and picks the option of a discriminated union `value` matches. */
+function selectSchema(schema: z.core.$ZodType | undefined, value: unknown): z.core.$ZodType | undefined {
+  let current = schema;
+  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) current = current.unwrap();
+  if (!(current instanceof z.ZodDiscriminatedUnion)) return current;
+  const discriminator = current.def.discriminator;
+  const tag = isMap(value) ? value[discriminator] : undefined;
+  return current.options.find((option) => {
+    const literal = option instanceof z.ZodObject ? option.shape[discriminator] : undefined;
+    return literal instanceof z.ZodLiteral && literal.values.has(tag as z.core.util.Literal);
+  });
+}
+
+function childSchema(
+  schema: z.core.$ZodType | undefined,
+  segment: string | number,
+): z.core.$ZodType | undefined {
+  if (schema instanceof z.ZodObject) return schema.shape[segment];
+  if (schema instanceof z.ZodArray) return schema.element;
+  if (schema instanceof z.ZodRecord) return schema.valueType;
+  return undefined;
+}
+
+function valueAt(data: unknown, path: FieldPath): unknown {
+  let value = data;
+  for (const segment of path)
+    value = isMap(value) || Array.isArray(value) ? (value as Record<string, unknown>)[segment] : undefined;
+  return value;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,184 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { startLocalStack } from '../../local/emulators.js';
+import { runCli, scratchDir } from '../support/cli-harness.js';
+
+const CHAIN = resolve('pipelines/examples/chain.yaml');
+
+describe('elexirion run', () => {
+  it('runs the example chain with --json and leaves artifacts in S3 and metrics in DynamoDB', async () => {
+    // Prepare
+    const cwd = await scratchDir();
+
+    // Act
+    const result = await runCli(['run', CHAIN, '--json'], { cwd });
+
+    // Assess: the one JSON object the issue specifies
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ status: 'SUCCEEDED', usage: { inputTokens: expect.any(Number) } });
+    expect(report.runId).toMatch(/^\d{8}T\d{9}Z-[0-9a-f]{8}$/);
+    expect(report.steps.map((s: { name: string }) => s.name)).toEqual(Object.keys(report.outputs));
+    for (const step of report.steps)
+      expect(step).toMatchObject({ status: 'SUCCEEDED', attempts: 1, degraded: false });
+
+    // Assess: read back through the real SDK clients against the same local stack
+    const stack = await startLocalStack({ dataDir: join(cwd, '.elexirion') });
+    try {
+      const attempts = await stack.clients.dynamo.send(
+        new QueryCommand({
+          TableName: stack.tables.attempts,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `TENANT#local#RUN#${report.runId}` },
+        }),
+      );
+      const records = (attempts.Items ?? []).filter((item) => item.status === 'SUCCEEDED');
+      expect(records).toHaveLength(report.steps.length);
+      for (const record of records) {
+        expect(record).toMatchObject({
+          model: expect.any(String),
+          latencyMs: expect.any(Number),
+          costUsd: 0,
+        });
+        const object = await stack.clients.s3.send(
+          new GetObjectCommand({ Bucket: stack.bucket, Key: record.artifactKey }),
+        );
+        const artifact = JSON.parse(await (object.Body?.transformToString() ?? ''));
+        expect(artifact).toMatchObject({
+          stepId: record.stepId,
+          attempt: 1,
+          response: { text: expect.any(String) },
+        });
+      }
+    } finally {
+      await stack.stop();
+    }
+
+    // Assess: `show` lists the same artifacts
+    const shown = await runCli(['show', report.runId], { cwd });
+    expect(shown.code).toBe(0);
+    for (const step of report.steps) {
+      expect(shown.stdout).toContain(`tenants/local/runs/${report.runId}/steps/${step.name}/1.json`);
+    }
+  });
+
+  it('retries injected rate limits and records every attempt', async () => {
+    // Prepare
+    const cwd = await scratchDir();
+    const script = join(cwd, 'script.yaml');
+    await writeFile(script, 'outline:\n  - $error: rate_limit\n  - $error: rate_limit\n  - "An outline"\n');
+
+    // Act
+    const result = await runCli(['run', CHAIN, '--mock-script', script, '--no-retry-wait', '--json'], {
+      cwd,
+    });
+
+    // Assess
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.status).toBe('SUCCEEDED');
+    expect(report.outputs.outline).toBe('An outline');
+    expect(report.steps.find((s: { name: string }) => s.name === 'outline')).toMatchObject({ attempts: 3 });
+    const shown = JSON.parse((await runCli(['show', report.runId, '--json'], { cwd })).stdout);
+    const outline = shown.steps.find((s: { name: string }) => s.name === 'outline');
+    expect(outline.attemptRecords.map((a: { status: string }) => a.status)).toEqual([
+      'FAILED',
+      'FAILED',
+      'SUCCEEDED',
+    ]);
+    expect(outline.attemptRecords[0].error.name).toBe('Provider.RateLimited');
+  });
+
+  it('fails the run cleanly on a permanent error and names it in show', async () => {
+    // Prepare
+    const cwd = await scratchDir();
+    const script = join(cwd, 'script.json');
+    await writeFile(script, JSON.stringify({ outline: [{ $error: 'auth' }] }));
+
+    // Act
+    const result = await runCli(['run', CHAIN, '--mock-script', script, '--no-retry-wait'], { cwd });
+    const runId =
+      /run (\S+)/.exec(result.stdout.split('\n').find((l) => l.startsWith('FAILED')) ?? '')?.[1] ?? '';
+    const shown = await runCli(['show', runId], { cwd });
+
+    // Assess: one attempt (a permanent error is not retried), the run FAILED, the error named
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('error in step outline: Provider.AuthFailed');
+    expect(shown.stdout).toMatch(/Run \S+ {2}chain {2}FAILED/);
+    expect(shown.stdout).toContain('error in step outline: Provider.AuthFailed');
+    expect(shown.stdout.match(/^outline +\d/gm)).toHaveLength(1);
+  });
+
+  it.each([
+    ['bad YAML', 'workflow:\n  name: x\n  steps: [\n', 'YAML_SYNTAX'],
+    [
+      'an unknown step type',
+      'workflow:\n  name: x\n  steps:\n    - name: a\n      type: claude_magic\n',
+      'UNKNOWN_STEP_TYPE',
+    ],
+    [
+      'an unknown template reference',
+      'workflow:\n  name: x\n  steps:\n    - name: a\n      type: claude\n      prompt:\n        - type: static\n          content: "Hi {{inputs.nope}}"\n',
+      'UNKNOWN_REFERENCE',
+    ],
+    [
+      'a missing prompt',
+      'workflow:\n  name: x\n  steps:\n    - name: a\n      type: claude\n',
+      'MISSING_FIELD',
+    ],
+  ])('rejects %s with FILE:LINE:COL, exit 2, and writes nothing', async (_case, yaml, code) => {
+    // Prepare
+    const cwd = await scratchDir();
+    await writeFile(join(cwd, 'bad.yaml'), yaml);
+
+    // Act
+    const result = await runCli(['run', 'bad.yaml'], { cwd });
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^bad\\.yaml:\\d+:\\d+: error\\[${code}\\]`, 'm'));
+    expect(result.stdout).toBe('');
+    expect(existsSync(join(cwd, '.elexirion'))).toBe(false);
+  });
+
+  it.each([
+    [['run'], 'name exactly one pipeline file'],
+    [['run', CHAIN, '--provider', 'openai'], '--provider must be one of'],
+    [['run', CHAIN, '--input', 'topic'], '--input takes NAME=VALUE'],
+    [['run', CHAIN, '--bogus'], 'Unknown option'],
+  ])('exits 2 on bad usage %j', async (argv, message) => {
+    const cwd = await scratchDir();
+
+    const result = await runCli(argv, { cwd });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(existsSync(join(cwd, '.elexirion'))).toBe(false);
+  });
+
+  it('exits 2 naming the input when a run input is undeclared or of the wrong type', async () => {
+    const cwd = await scratchDir();
+
+    const result = await runCli(['run', CHAIN, '--input', 'colour=red'], { cwd });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('input colour: the pipeline declares no input "colour"');
+    expect(existsSync(join(cwd, '.elexirion'))).toBe(false);
+  });
+
+  it('exits 2 with the position of a mistake in the mock script', async () => {
+    const cwd = await scratchDir();
+    await writeFile(join(cwd, 'script.yaml'), 'outline:\n  - $error: rate_limited\n');
+
+    const result = await runCli(['run', CHAIN, '--mock-script', 'script.yaml'], { cwd });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/script\.yaml:2:\d+/);
+    expect(existsSync(join(cwd, '.elexirion'))).toBe(false);
+  });
+});

@@ -1,0 +1,33 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../cli/main.js';
+
+/** What a CLI invocation printed and returned. */
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A scratch directory for one test: the CLI's cwd, with the local stack's data under `.elexirion`. */
+export async function scratchDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'elexirion-e2e-'));
+}
+
+/** Runs the `elexirion` command in-process, as a user would from `cwd`, capturing its output. */
+export async function runCli(
+  argv: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    out: { write: (text: string) => (stdout += text) },
+    err: { write: (text: string) => (stderr += text) },
+    // No provider keys: the mock serves every step, as on a fresh machine.
+    env: { ...options.env },
+    cwd: options.cwd,
+  });
+  return { code, stdout, stderr };
+}
