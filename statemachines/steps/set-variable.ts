@@ -1,5 +1,10 @@
 import type { SetVariableStep } from '../../pipelines/schema.js';
-import { parseTemplate, type TemplateRef, type TemplateSegment } from '../../pipelines/templates.js';
+import {
+  parseTemplate,
+  type TemplateRef,
+  type TemplateSegment,
+  wholeValueRef,
+} from '../../pipelines/templates.js';
 import { referencePath } from '../json-path.js';
 import type { AslObject, AslValue } from '../types.js';
 import { type EmitContext, type EmittedStep, transition } from './context.js';
@@ -52,8 +57,9 @@ function compileValue(value: unknown, ctx: EmitContext, name: string): CompiledV
   const { segments } = parseTemplate(value);
   const refs = segments.filter((s): s is Extract<TemplateSegment, { kind: 'ref' }> => s.kind === 'ref');
   if (refs.length === 0) return { kind: 'literal', value };
-  const [only] = segments;
-  if (segments.length === 1 && only?.kind === 'ref') return { kind: 'path', expression: statePath(only.ref) };
+  // The same rule as the step runner's: a value that is one whole template keeps the value's type.
+  const whole = wholeValueRef(value);
+  if (whole) return { kind: 'path', expression: statePath(whole) };
   return { kind: 'path', expression: formatExpression(segments) };
 }
 

@@ -26,7 +26,7 @@ describe('set_variable', () => {
         {
           name: 'vars',
           type: 'set_variable',
-          variables: { retries: 5, target: '{{inputs.repo}}', depth: '{{inputs.depth}}', tags: ['a', 'b'] },
+          variables: { retries: 5, target: '{{inputs.repo}}', depth: ' {{inputs.depth}} ', tags: ['a', 'b'] },
         },
       ],
     });
