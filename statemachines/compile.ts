@@ -1,11 +1,9 @@
-import type { Step } from '../pipelines/schema.js';
 import type { Pipeline, PipelineIssue } from '../pipelines/types.js';
 import { contentHash } from './canonical-json.js';
 import { checkAsl } from './check.js';
-import { type EmitContext, type EmittedStep, transition } from './steps/context.js';
+import { emitSequence } from './sequence.js';
+import { type EmitContext, transition } from './steps/context.js';
 import { checkLiteralKeys } from './steps/literal-keys.js';
-import { emitLlmStep } from './steps/llm.js';
-import { emitSetVariableStep } from './steps/set-variable.js';
 import type { AslObject, SpecBundle, StepSpec, VersionedStepSpec } from './types.js';
 
 /** The first state: it gives the run its initial shape, so every later path exists. */
@@ -30,54 +28,32 @@ export interface CompileResult {
 export function compilePipeline(pipeline: Pipeline): CompileResult {
   const issues: PipelineIssue[] = [];
   const { workflow } = pipeline;
-  const states: AslObject = {};
-  const specs: Record<string, StepSpec> = {};
-  const knownGlobalVars = new Set(Object.keys(workflow.global_vars ?? {}));
   const report: EmitContext['report'] = (issue) =>
     issues.push({ severity: 'error', range: [0, 0], ...issue });
   checkLiteralKeys(workflow.global_vars, ['workflow', 'global_vars'], report);
 
-  workflow.steps.forEach((step, index) => {
-    const ctx: EmitContext = {
-      pipeline,
-      index,
-      knownGlobalVars: new Set(knownGlobalVars),
-      next: workflow.steps[index + 1]?.name,
-      report,
-    };
-    const emitted = emitStep(step, ctx);
-    states[step.name] = emitted.state;
-    if (emitted.spec) specs[step.name] = emitted.spec;
-    if (step.type === 'set_variable')
-      for (const name of Object.keys(step.variables)) knownGlobalVars.add(name);
-  });
-
-  const bundle = buildBundle(pipeline, specs);
+  const body = emitSequence(
+    pipeline,
+    workflow.steps,
+    {
+      path: ['workflow', 'steps'],
+      knownGlobalVars: new Set(Object.keys(workflow.global_vars ?? {})),
+      next: undefined,
+    },
+    report,
+  );
+  const bundle = buildBundle(pipeline, body.specs);
   const asl: AslObject = {
     Comment: `Elexirion pipeline ${workflow.name} (spec bundle ${bundle.hash.slice(0, 12)}); compiled, do not edit`,
     StartAt: INITIAL_STATE,
-    States: { [INITIAL_STATE]: initialState(pipeline, workflow.steps[0]?.name), ...states },
+    States: { [INITIAL_STATE]: initialState(pipeline, body.startAt), ...body.states },
   };
   if (issues.length === 0) issues.push(...checkAsl(asl));
   return issues.some((issue) => issue.severity === 'error') ? { issues } : { asl, bundle, issues };
 }
 
-function emitStep(step: Step, ctx: EmitContext): EmittedStep {
-  switch (step.type) {
-    case 'claude':
-    case 'gemini':
-      return emitLlmStep(step, ctx);
-    case 'set_variable':
-      return emitSetVariableStep(step, ctx);
-    default: {
-      const unhandled: never = step;
-      throw new Error(`internal: no emitter for step ${JSON.stringify(unhandled)}`);
-    }
-  }
-}
-
 /** Keeps `run` and `inputs` from the execution input and adds the declared variables and an empty step map. */
-function initialState(pipeline: Pipeline, first: string | undefined): AslObject {
+function initialState(pipeline: Pipeline, first: string): AslObject {
   return {
     Type: 'Pass',
     Parameters: {
@@ -90,7 +66,7 @@ function initialState(pipeline: Pipeline, first: string | undefined): AslObject 
   };
 }
 
-function buildBundle(pipeline: Pipeline, specs: Record<string, StepSpec>): SpecBundle {
+function buildBundle(pipeline: Pipeline, specs: Readonly<Record<string, StepSpec>>): SpecBundle {
   const steps: Record<string, VersionedStepSpec> = {};
   for (const [stepId, spec] of Object.entries(specs)) steps[stepId] = { ...spec, hash: contentHash(spec) };
   const inputs = pipeline.workflow.inputs ?? {};

@@ -1,7 +1,7 @@
 import { resolveModel } from '../../functions/core/providers/models.js';
 import type { ClaudeStep, GeminiStep, PromptPart, Workflow } from '../../pipelines/schema.js';
 import type { LlmStepSpec, PromptPartSpec } from '../types.js';
-import type { EmitContext, EmittedStep } from './context.js';
+import { type EmitContext, type EmittedStep, singleState } from './context.js';
 import { stepResultPath, stepRunnerTask } from './step-runner-task.js';
 
 const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
@@ -18,7 +18,7 @@ export function emitLlmStep(step: ClaudeStep | GeminiStep, ctx: EmitContext): Em
     timeoutSeconds: Math.ceil(spec.timeoutMs / 1000) + TASK_TIMEOUT_HEADROOM_SECONDS,
     next: ctx.next,
   });
-  return { state, spec };
+  return singleState(step.name, state, spec);
 }
 
 function claudeSpec(step: ClaudeStep, pipeline: EmitContext['pipeline']): LlmStepSpec {

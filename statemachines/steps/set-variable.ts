@@ -7,7 +7,7 @@ import {
 } from '../../pipelines/templates.js';
 import { referencePath } from '../json-path.js';
 import type { AslObject, AslValue } from '../types.js';
-import { type EmitContext, type EmittedStep, transition } from './context.js';
+import { type EmitContext, type EmittedStep, singleState, transition } from './context.js';
 import { checkLiteralKeys } from './literal-keys.js';
 import { stepRunnerTask } from './step-runner-task.js';
 
@@ -22,15 +22,13 @@ const SET_VARIABLE_TASK_TIMEOUT_SECONDS = 60;
 export function emitSetVariableStep(step: SetVariableStep, ctx: EmitContext): EmittedStep {
   const needsRunner = !Object.values(step.variables).every(fitsPassState);
   if (needsRunner) {
-    return {
-      state: stepRunnerTask({
-        stepId: step.name,
-        resultPath: '$.global_vars',
-        timeoutSeconds: SET_VARIABLE_TASK_TIMEOUT_SECONDS,
-        next: ctx.next,
-      }),
-      spec: { kind: 'set_variable', variables: step.variables },
-    };
+    const state = stepRunnerTask({
+      stepId: step.name,
+      resultPath: '$.global_vars',
+      timeoutSeconds: SET_VARIABLE_TASK_TIMEOUT_SECONDS,
+      next: ctx.next,
+    });
+    return singleState(step.name, state, { kind: 'set_variable', variables: step.variables });
   }
   const parameters: AslObject = {};
   // Pass Parameters replace the whole object, so carry every variable that exists and is not reset.
@@ -42,16 +40,20 @@ export function emitSetVariableStep(step: SetVariableStep, ctx: EmitContext): Em
     if (compiled.kind === 'path') parameters[`${name}.$`] = compiled.expression;
     else parameters[name] = compiled.value;
   }
-  return {
-    state: { Type: 'Pass', Parameters: parameters, ResultPath: '$.global_vars', ...transition(ctx.next) },
+  const state = {
+    Type: 'Pass',
+    Parameters: parameters,
+    ResultPath: '$.global_vars',
+    ...transition(ctx.next),
   };
+  return singleState(step.name, state);
 }
 
 type CompiledValue = { kind: 'path'; expression: string } | { kind: 'literal'; value: AslValue };
 
 function compileValue(value: unknown, ctx: EmitContext, name: string): CompiledValue {
   if (typeof value !== 'string') {
-    checkLiteralKeys(value, ['workflow', 'steps', ctx.index, 'variables', name], ctx.report);
+    checkLiteralKeys(value, [...ctx.path, 'variables', name], ctx.report);
     return { kind: 'literal', value: value as AslValue };
   }
   const { segments } = parseTemplate(value);

@@ -1,0 +1,18 @@
+import type { SetVariableStepSpec } from '../../../statemachines/types.js';
+import type { StepRunnerEvent } from '../step-event.js';
+import type { StepRunnerDeps } from '../step-runner.js';
+import { referencedSteps, TemplateScope } from '../template-scope.js';
+
+/** Evaluates a `set_variable` step whose values read step outputs; returns the new variables. */
+export async function runSetVariableStep(
+  event: StepRunnerEvent,
+  spec: SetVariableStepSpec,
+  deps: StepRunnerDeps,
+): Promise<Record<string, unknown>> {
+  const values = Object.values(spec.variables);
+  const scope = await TemplateScope.load(event, referencedSteps(values), deps.artifacts);
+  const evaluated = Object.fromEntries(
+    Object.entries(spec.variables).map(([name, value]) => [name, scope.evaluate(value)]),
+  );
+  return { ...event.global_vars, ...evaluated };
+}
