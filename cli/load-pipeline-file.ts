@@ -1,14 +1,18 @@
 import { resolve } from 'node:path';
+import { buildPipelineFile } from '../functions/core/pipeline-build.js';
 import { formatIssue } from '../pipelines/format-issues.js';
-import { loadPipeline } from '../pipelines/loader.js';
-import type { Pipeline, PipelineIssue } from '../pipelines/types.js';
-import { type CompileResult, compilePipeline } from '../statemachines/compile.js';
+import type { Pipeline } from '../pipelines/types.js';
+import type { AslObject, ChildStateMachine, SpecBundle } from '../statemachines/types.js';
 import type { CliIo } from './io.js';
 
 /** A pipeline file that loaded and compiled without errors. */
 export interface CompiledPipeline {
   readonly pipeline: Pipeline;
-  readonly compiled: Required<Pick<CompileResult, 'asl' | 'bundle'>> & CompileResult;
+  readonly compiled: {
+    readonly asl: AslObject;
+    readonly bundle: SpecBundle;
+    readonly children: readonly ChildStateMachine[];
+  };
 }
 
 /**
@@ -16,15 +20,12 @@ export interface CompiledPipeline {
  * (warnings too). Returns undefined when there were errors; nothing is written anywhere else.
  */
 export async function loadAndCompile(file: string, io: CliIo): Promise<CompiledPipeline | undefined> {
-  const path = resolve(io.cwd ?? process.cwd(), file);
-  const loaded = await loadPipeline(path);
-  const report = (issues: readonly PipelineIssue[]) => {
-    for (const issue of issues) io.err.write(`${formatIssue(file, loaded.source, issue)}\n`);
-  };
-  report(loaded.issues);
-  if (!loaded.pipeline) return undefined;
-  const compiled = compilePipeline(loaded.pipeline);
-  report(compiled.issues);
-  if (!compiled.asl || !compiled.bundle) return undefined;
-  return { pipeline: loaded.pipeline, compiled: { ...compiled, asl: compiled.asl, bundle: compiled.bundle } };
+  const build = await buildPipelineFile(resolve(io.cwd ?? process.cwd(), file));
+  for (const issue of build.issues) io.err.write(`${formatIssue(file, build.source, issue)}\n`);
+  return build.ok
+    ? {
+        pipeline: build.pipeline,
+        compiled: { asl: build.asl, bundle: build.bundle, children: build.children },
+      }
+    : undefined;
 }

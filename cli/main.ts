@@ -1,4 +1,6 @@
 import { compileCommand } from './commands/compile.js';
+import { devCommand } from './commands/dev.js';
+import { optimizeCommand } from './commands/optimize.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { showCommand } from './commands/show.js';
@@ -18,6 +20,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   run: runCommand,
   runs: runsCommand,
   show: showCommand,
+  dev: devCommand,
+  optimize: optimizeCommand,
 };
 
 function usage(): string {

@@ -1,4 +1,4 @@
-import { isStepRef } from '../functions/core/step-event.js';
+import { isDataStepRef, isStepRef } from '../functions/core/step-event.js';
 import type { StepObserver } from '../local/run-pipeline.js';
 import { formatSeconds, formatTokens, formatUsd } from './format.js';
 import type { CliIo } from './io.js';
@@ -20,9 +20,9 @@ export function progressPrinter(io: CliIo): StepObserver {
     },
     onStepSucceeded(stepId, result) {
       if (!isStepRef(result)) {
-        write(
-          `✓ ${stepId}  variables set  ${formatSeconds(Date.now() - (started.get(stepId) ?? Date.now()))}`,
-        );
+        // A data step (test_echo, data_transform, file_ops, a nested pipeline's outputs) names its kind.
+        const what = isDataStepRef(result) ? `${result.kind} result stored` : 'variables set';
+        write(`✓ ${stepId}  ${what}  ${formatSeconds(Date.now() - (started.get(stepId) ?? Date.now()))}`);
         return;
       }
       const source = result.provider === 'mock' ? '  (mock)' : '';

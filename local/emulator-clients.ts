@@ -13,6 +13,10 @@ export interface EmulatorClients {
 const REGION = 'us-east-1';
 // The emulators accept any key; static ones keep the SDK from searching for real credentials.
 const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+// `elexirion dev` runs hundreds of executions at once. The SDK's 50 sockets per client then queue
+// their calls, which suits the single-threaded emulators (more sockets made them stall under load);
+// the SDK's warning about the queue is noise here.
+const REQUEST_HANDLER = { socketAcquisitionWarningTimeout: 600_000 };
 
 /** Builds the real SDK clients for loopback endpoints; the code under test cannot tell the difference. */
 export function createEmulatorClients(endpoints: { s3: string; dynamo: string }): EmulatorClients {
@@ -21,6 +25,7 @@ export function createEmulatorClients(endpoints: { s3: string; dynamo: string })
     region: REGION,
     credentials: CREDENTIALS,
     forcePathStyle: true,
+    requestHandler: REQUEST_HANDLER,
     // Default checksums send aws-chunked bodies that s3rver stores or rejects (aws-facts §5.1).
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
@@ -29,6 +34,7 @@ export function createEmulatorClients(endpoints: { s3: string; dynamo: string })
     endpoint: endpoints.dynamo,
     region: REGION,
     credentials: CREDENTIALS,
+    requestHandler: REQUEST_HANDLER,
   });
   const dynamo = DynamoDBDocumentClient.from(dynamoRaw, { marshallOptions: { removeUndefinedValues: true } });
   return { s3, dynamo, dynamoRaw };

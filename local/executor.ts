@@ -1,5 +1,8 @@
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
+import { withChildExecutions } from './child-executions.js';
 import { type DefinitionState, listStates } from './definition-states.js';
+import { inlineDistributedMaps } from './distributed-map.js';
 import { checkPayloadLimit, type PayloadLimitError } from './payload-limit.js';
 
 type RunOptions = NonNullable<Parameters<StateMachine['run']>[1]>;
@@ -25,6 +28,25 @@ export interface ExecuteOptions {
   readonly onEvent?: (event: ExecutionEvent) => void;
   /** Aborting stops the execution; the returned promise rejects with the signal's reason. */
   readonly abortSignal?: AbortSignal;
+  /**
+   * Child state machines (nested pipelines) by the placeholder their parent's `startExecution.sync:2`
+   * Tasks name; each such Task runs its child in-process (see `child-executions.ts`).
+   */
+  readonly childMachines?: Readonly<Record<string, object>>;
+  /** The S3 store Distributed Maps read their items from and write their results to. */
+  readonly artifacts?: ArtifactStore;
+}
+
+/**
+ * Definitions asl-validator has accepted, by their JSON. It compiles all its schemas anew on each
+ * call (about 200 ms), and the local engine executes the same few definitions over and over.
+ */
+const VALIDATED = new Set<string>();
+const MAX_VALIDATED = 256;
+
+function rememberValidated(text: string): void {
+  if (VALIDATED.size >= MAX_VALIDATED) VALIDATED.delete(VALIDATED.values().next().value as string);
+  VALIDATED.add(text);
 }
 
 /** How an execution ended, as `DescribeExecution` would report it. */
@@ -49,19 +71,27 @@ export async function executeStateMachine(
   options: ExecuteOptions,
 ): Promise<ExecutionResult> {
   options.abortSignal?.throwIfAborted();
-  const states = listStates(definition);
+  // The interpreter runs Distributed Maps inline: S3 is read and written around them as on AWS.
+  const local = inlineDistributedMaps(definition, options);
+  const states = listStates(local.definition);
+  const text = JSON.stringify(local.definition);
   // A copy, because asl-validator writes `QueryLanguage` into the states it validates. ARN checks stay
   // on: asl-validator accepts `${…}` placeholders only then; with them off, a placeholder matches two
   // branches of its Resource `oneOf` and fails.
   const machine = new StateMachine(
-    structuredClone(definition) as ConstructorParameters<typeof StateMachine>[0],
+    JSON.parse(text) as ConstructorParameters<typeof StateMachine>[0],
+    VALIDATED.has(text) ? { validationOptions: { noValidate: true } } : undefined,
   );
+  rememberValidated(text);
   const inputError = checkPayloadLimit(input, 'The execution input');
   if (inputError) throw inputError;
 
   const execution = machine.run(input as JsonValue, {
     overrides: {
-      taskResourceLocalHandlers: bindTaskHandlers(states, options.taskHandlers),
+      taskResourceLocalHandlers: bindTaskHandlers(
+        states,
+        withChildExecutions(local.taskHandlers, options, executeStateMachine),
+      ),
       ...(options.retryDelay === 'none' ? zeroDelays(states) : {}),
     },
     context: {

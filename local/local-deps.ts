@@ -2,7 +2,9 @@ import { cachedBundleLoader } from '../functions/core/bundle-loader.js';
 import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
 import type { Provider } from '../functions/core/ports/provider.js';
 import type { RunStore } from '../functions/core/ports/run-store.js';
+import { PromptPackRegistry } from '../functions/core/prompt-packs/pack-registry.js';
 import type { StepRunnerDeps } from '../functions/core/step-runner.js';
+import { DynamoPromptPackStore } from '../functions/core/stores/dynamo-prompt-pack-store.js';
 import { DynamoRunStore } from '../functions/core/stores/dynamo-run-store.js';
 import { S3ArtifactStore } from '../functions/core/stores/s3-artifact-store.js';
 import type { ModelFamily } from '../statemachines/types.js';
@@ -25,5 +27,13 @@ export function createLocalDeps(
   providerFor: (family: ModelFamily) => Provider,
 ): StepRunnerDeps {
   const stores = createLocalStores(stack);
-  return { ...stores, providerFor, loadBundle: cachedBundleLoader(stores.artifacts), now: () => new Date() };
+  // Pointers are read afresh on every call: a pack `elexirion optimize` just promoted serves the next run.
+  const packs = new DynamoPromptPackStore(stack.clients.dynamo, stack.tables.runs, stores.artifacts);
+  return {
+    ...stores,
+    providerFor,
+    loadBundle: cachedBundleLoader(stores.artifacts),
+    now: () => new Date(),
+    promptPacks: new PromptPackRegistry(packs, { pointerCacheMs: 0 }),
+  };
 }

@@ -3,8 +3,13 @@ import { type ExecutionOutcome, finishRun, startRun } from '../functions/core/ru
 import type { StepRef } from '../functions/core/step-event.js';
 import type { StepRunnerDeps } from '../functions/core/step-runner.js';
 import { handleStepRunnerEvent } from '../functions/core/step-runner-handler.js';
-import { type AslObject, Placeholder, type SpecBundle } from '../statemachines/types.js';
-import { executeStateMachine } from './executor.js';
+import {
+  type AslObject,
+  type ChildStateMachine,
+  Placeholder,
+  type SpecBundle,
+} from '../statemachines/types.js';
+import { type ExecuteOptions, executeStateMachine } from './executor.js';
 
 /** Told about each step-runner call as it happens, to show progress. */
 export interface StepObserver {
@@ -23,6 +28,10 @@ export interface LocalRunOptions {
   /** `none` skips Retry waits (tests, benchmarks); `real` keeps the compiled intervals. */
   readonly retryDelay: 'real' | 'none';
   readonly observer?: StepObserver;
+  /** Told about every event of the execution (states entered and exited, retries), as the executor reports it. */
+  readonly onEvent?: ExecuteOptions['onEvent'];
+  /** The state machines of nested pipelines (`CompileResult.children`), run in-process when started. */
+  readonly children?: readonly ChildStateMachine[];
 }
 
 /**
@@ -37,7 +46,9 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<RunR
     deps,
   );
   const stepRunner = async (event: unknown) => {
-    const stepId = String((event as { stepId?: unknown }).stepId);
+    // A nested pipeline's step is shown under its scope (`report.summarize`), as its artifacts are filed.
+    const { stepId: id, run } = event as { stepId?: unknown; run?: { scope?: unknown } };
+    const stepId = typeof run?.scope === 'string' ? `${run.scope}.${String(id)}` : String(id);
     observer?.onStepStart?.(stepId);
     try {
       const result = await handleStepRunnerEvent(event, deps);
@@ -52,10 +63,15 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<RunR
     taskHandlers: { [Placeholder.StepRunner]: stepRunner },
     executionName: input.run.runId,
     retryDelay: options.retryDelay,
+    artifacts: deps.artifacts,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.children?.length
+      ? { childMachines: Object.fromEntries(options.children.map((c) => [c.placeholder, c.definition])) }
+      : {}),
   });
   const outcome: ExecutionOutcome =
     result.status === 'SUCCEEDED'
-      ? { status: 'SUCCEEDED' }
+      ? { status: 'SUCCEEDED', output: result.output }
       : { status: 'FAILED', error: result.error, cause: result.cause };
-  return finishRun(input.run, outcome, deps);
+  return (await finishRun(input.run, outcome, deps)).record;
 }

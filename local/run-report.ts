@@ -1,16 +1,10 @@
 import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
-import type { AttemptRecord, RunRecord, RunStore, RunUsage } from '../functions/core/ports/run-store.js';
+import type { RunRecord, RunStore, RunUsage } from '../functions/core/ports/run-store.js';
+import { controlFlowResults } from '../functions/core/run-results.js';
 import type { StepArtifact } from '../functions/core/step-event.js';
+import { type StepReport, stepReports } from '../functions/core/step-reports.js';
 import type { SpecBundle } from '../statemachines/types.js';
-
-/** How one step of a run went. */
-export interface StepReport {
-  readonly name: string;
-  readonly status: 'SUCCEEDED' | 'FAILED' | 'NOT_RUN';
-  readonly attempts: number;
-  readonly degraded: boolean;
-  readonly attemptRecords: readonly AttemptRecord[];
-}
+import { dataStepOutputs } from './data-step-outputs.js';
 
 /** A run as `run --json` and `show` present it: the record, each step, and the final outputs. */
 export interface RunReport {
@@ -30,43 +24,48 @@ export async function buildRunReport(
     stores.runs.listAttempts(run.tenantId, run.runId),
     stores.artifacts.getJson<SpecBundle>(run.bundleKey),
   ]);
-  const llmSteps = Object.entries(bundle.steps).flatMap(([name, spec]) =>
-    spec.kind === 'llm' ? [name] : [],
-  );
-  const steps = llmSteps.map((name) =>
-    stepReport(
-      name,
-      attempts.filter((a) => a.stepId === name),
+  const steps = stepReports(bundle, attempts);
+  // A batch's tasks are listed as steps (each with its status), their answers only in the batch's output.
+  const tasks = new Set(
+    Object.values(bundle.steps).flatMap((spec) =>
+      spec.kind === 'batch' ? spec.tasks.map((t) => t.stepId) : [],
     ),
   );
   const outputs: Record<string, unknown> = {};
   for (const step of steps) {
+    if (tasks.has(step.name)) continue;
     const key = step.attemptRecords.find((a) => a.status === 'SUCCEEDED')?.artifactKey;
     if (key === undefined) continue;
     const artifact = await stores.artifacts.getJson<StepArtifact>(key);
     outputs[step.name] = artifact.response.data ?? artifact.response.text;
   }
+  Object.assign(outputs, await dataStepOutputs(run, bundle, stores.artifacts));
+  // Loops, switches and skipped steps: their results live in the final state, kept by finishRun.
+  for (const [name, result] of Object.entries(await controlFlowResults(run, stores.artifacts))) {
+    if (!(name in outputs)) outputs[name] = result;
+  }
   const usage = run.usage ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   return { run, steps, outputs, usage };
 }
 
-function stepReport(name: string, attempts: readonly AttemptRecord[]): StepReport {
-  const status = attempts.some((a) => a.status === 'SUCCEEDED')
-    ? 'SUCCEEDED'
-    : attempts.length
-      ? 'FAILED'
-      : 'NOT_RUN';
-  return { name, status, attempts: attempts.length, degraded: false, attemptRecords: attempts };
-}
-
-/** The `run --json` object: `{runId, status, outputs, steps, usage}`. */
+/**
+ * The `run --json` object: `{runId, status, outputs, steps, usage}`. A degraded step (a fallback
+ * answered) says so with `degraded: true`, `degradedReason` and `originalError`.
+ */
 export function runReportJson(report: RunReport): object {
   return {
     runId: report.run.runId,
     status: report.run.status,
     ...(report.run.error ? { error: report.run.error } : {}),
     outputs: report.outputs,
-    steps: report.steps.map(({ name, status, attempts, degraded }) => ({ name, status, attempts, degraded })),
+    steps: report.steps.map(({ name, status, attempts, degraded, degradedReason, originalError }) => ({
+      name,
+      status,
+      attempts,
+      degraded,
+      ...(degradedReason === undefined ? {} : { degradedReason }),
+      ...(originalError === undefined ? {} : { originalError }),
+    })),
     usage: report.usage,
   };
 }

@@ -24,8 +24,7 @@ export function pipelineJsonSchema(): Record<string, unknown> {
     $schema: generated.$schema,
     $id: PIPELINE_SCHEMA_ID,
     title: 'Elexirion pipeline',
-    description:
-      'A pipeline file: pipeline_ex YAML v2 (workflow: with steps of claude, gemini and set_variable), made strict.',
+    description: 'A pipeline file: pipeline_ex YAML v2 (a workflow: root with its steps), made strict.',
     ...generated,
   };
 }

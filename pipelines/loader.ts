@@ -1,6 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { type Document, parseDocument, visit, type YAMLError } from 'yaml';
+import { checkDataSources } from './data-step-checks.js';
 import { pipelineError, sortIssues } from './issues.js';
+import { checkLearning } from './learning-checks.js';
+import { checkNestedPipelines, type NestingOptions, withContext } from './nested-pipelines.js';
 import { type ReadTextFile, readPromptFiles, readTextFile } from './prompt-files.js';
 import { checkReferences } from './references.js';
 import { PipelineFileSchema } from './schema.js';
@@ -16,7 +19,11 @@ import { YamlLocator } from './yaml-ranges.js';
  * const { pipeline, issues, source } = await loadPipeline('pipelines/examples/chain.yaml');
  * if (!pipeline) console.error(formatIssues('pipelines/examples/chain.yaml', source, issues));
  */
-export async function loadPipeline(file: string, read: ReadTextFile = readTextFile): Promise<LoadResult> {
+export async function loadPipeline(
+  file: string,
+  read: ReadTextFile = readTextFile,
+  nesting: NestingOptions = {},
+): Promise<LoadResult> {
   let source: string;
   try {
     source = await read(resolve(file));
@@ -31,7 +38,7 @@ export async function loadPipeline(file: string, read: ReadTextFile = readTextFi
     });
     return { issues: [issue], source: '' };
   }
-  return loadPipelineFromString(source, file, read);
+  return loadPipelineFromString(source, file, read, nesting);
 }
 
 /**
@@ -41,12 +48,14 @@ export async function loadPipeline(file: string, read: ReadTextFile = readTextFi
  * A pass runs only when the one before it found no error. `pipeline` is set when no issue is an error.
  *
  * @param file the pipeline file's path; it names the file in issues and is the base of `file` parts.
- * @param read reads `file` prompt parts by absolute path.
+ * @param read reads `file` prompt parts (and nested pipeline files) by absolute path.
+ * @param nesting where the file is nested, when a `pipeline` step of another file names it.
  */
 export async function loadPipelineFromString(
   source: string,
   file: string,
   read: ReadTextFile = readTextFile,
+  nesting: NestingOptions = {},
 ): Promise<LoadResult> {
   // YAML 1.1 tags (!!binary, !!set, …) would yield buffers and sets; plain JSON data is all a pipeline holds.
   const doc = parseDocument(source, { prettyErrors: false, resolveKnownTags: false });
@@ -68,9 +77,27 @@ export async function loadPipelineFromString(
   const { workflow } = parsed.data;
   const absolute = resolve(file);
   const { files, issues: fileIssues } = await readPromptFiles(workflow, dirname(absolute), locate, read);
-  const issues = sortIssues([...yamlIssues, ...checkReferences(workflow, locate), ...fileIssues]);
+  // A nested file is checked with what its parent passes in declared; it keeps its own declarations.
+  const checked = withContext(workflow, nesting.context);
+  const nested = await checkNestedPipelines(
+    checked,
+    { file: absolute, doc, source, locate },
+    nesting,
+    (child, options) => loadPipeline(child, read, options),
+  );
+  const issues = sortIssues([
+    ...yamlIssues,
+    ...checkReferences(checked, locate),
+    ...checkDataSources(checked, locate),
+    ...checkLearning(checked, locate),
+    ...fileIssues,
+    ...nested.issues,
+  ]);
   const failed = issues.some((issue) => issue.severity === 'error');
-  return failed ? { issues, source } : { pipeline: { file: absolute, workflow, files }, issues, source };
+  const pipelines = Object.keys(nested.pipelines).length > 0 ? { pipelines: nested.pipelines } : {};
+  return failed
+    ? { issues, source }
+    : { pipeline: { file: absolute, workflow, files, ...pipelines }, issues, source };
 }
 
 function yamlIssue(error: YAMLError): PipelineIssue {

@@ -35,15 +35,7 @@ export async function readPromptFiles(
     reads.set(absolute, pending);
     return pending;
   };
-  const parts = workflow.steps.flatMap((step, index) =>
-    step.type === 'set_variable'
-      ? []
-      : step.prompt.flatMap((part, partIndex) =>
-          part.type === 'file'
-            ? [{ written: part.path, path: ['workflow', 'steps', index, 'prompt', partIndex, 'path'] }]
-            : [],
-        ),
-  );
+  const parts = [...fileReferences(workflow.steps, ['workflow', 'steps'])];
   const outcomes = await Promise.all(
     parts.map(async (part) => ({ ...part, outcome: await readPart(part, baseDir, locate, readOnce) })),
   );
@@ -55,6 +47,41 @@ export async function readPromptFiles(
     else issues.push(outcome);
   }
   return { files, issues };
+}
+
+/** Keys whose values are user data, never steps or prompts, so a `file`-shaped value there is not read. */
+const DATA_KEYS: ReadonlySet<string> = new Set([
+  'variables',
+  'value',
+  'inputs',
+  'outputs',
+  'output_schema',
+  'schema',
+]);
+
+/**
+ * The files steps read at load time, in document order: `file` prompt parts wherever a prompt is
+ * (a step's, a task's, a nested step list's) and the `file` of a `claude_batch` task.
+ */
+function* fileReferences(
+  value: unknown,
+  path: FieldPath,
+): Generator<{ readonly written: string; readonly path: FieldPath }> {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) yield* fileReferences(item, [...path, index]);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const record = value as Record<string, unknown>;
+  if (path.at(-2) === 'prompt' && record.type === 'file' && typeof record.path === 'string') {
+    yield { written: record.path, path: [...path, 'path'] };
+  }
+  if (path.at(-2) === 'tasks' && typeof record.file === 'string') {
+    yield { written: record.file, path: [...path, 'file'] };
+  }
+  for (const [key, inner] of Object.entries(record)) {
+    if (!DATA_KEYS.has(key)) yield* fileReferences(inner, [...path, key]);
+  }
 }
 
 async function readPart(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fieldName, pipelineError } from './issues.js';
 import { PipelineFileSchema } from './schema.js';
+import { operationHint } from './steps/data-transform.js';
 import { didYouMean } from './suggest.js';
 import type { PipelineIssue } from './types.js';
 import type { FieldPath, YamlLocator } from './yaml-ranges.js';
@@ -12,28 +13,24 @@ import type { FieldPath, YamlLocator } from './yaml-ranges.js';
 
 /** pipeline_ex step types this version does not run, with advice where one of ours fits. */
 const PIPELINE_EX_STEP_TYPES: ReadonlyMap<string, string> = new Map([
-  ['claude_smart', 'use type: claude'],
-  ['claude_session', 'use type: claude'],
-  ['claude_extract', 'use type: claude'],
-  ['claude_batch', 'use one type: claude step per task'],
-  ['claude_robust', 'use type: claude; retries and fallbacks come from the state machine'],
-  ['parallel_claude', 'use one type: claude step per task'],
-  ['gemini_instructor', 'use type: gemini'],
-  ['for_loop', ''],
-  ['while_loop', ''],
   ['data_transform', ''],
   ['file_ops', ''],
   ['pipeline', ''],
   ['test_echo', 'use type: set_variable for a fixed value'],
-  ['switch', ''],
   ['checkpoint', ''],
+  // pipeline_ex's loop runner would crash on these (defect 22); loops here stop and skip by condition.
+  ['break', "use the for_loop's break_condition (or a while_loop's condition)"],
+  ['continue', "use the for_loop's continue_condition, or a condition: on the steps to skip"],
   ['codebase_query', ''],
 ]);
 
 /** pipeline_ex prompt part types this version does not render (they render "" there: defect 24). */
 const PIPELINE_EX_PART_TYPES: ReadonlyMap<string, string> = new Map([
-  ['session_context', 'use a previous_response part'],
-  ['claude_continue', 'use a previous_response part'],
+  [
+    'claude_continue',
+    'to continue a conversation, use a claude_session step with session_config.session_name: NAME, ' +
+      'whose prompt is the next message',
+  ],
 ]);
 
 const MISSING_FIELD_EXAMPLES: ReadonlyMap<string, string> = new Map([
@@ -76,12 +73,28 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, locate: YamlLocat
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => unknownField([...path, key], data, locate));
-    case 'invalid_union':
-      if (issue.discriminator === undefined) break;
+    case 'invalid_union': {
+      if (issue.discriminator === undefined) {
+        // A value of the right kind for one alternative (`fallback_action: cached`) is best explained
+        // by that alternative's own issue; wrong kinds for every alternative get the generic message.
+        const specific = issue.errors.flat().find((inner) => inner.code !== 'invalid_type');
+        if (specific === undefined) break;
+        return describeIssue({ ...specific, path: [...issue.path, ...specific.path] }, data, locate);
+      }
       if (value === undefined) return [missingField(path, locate)];
+      if (path.at(-1) === 'operation') {
+        const hint = operationHint(
+          String(value),
+          ('options' in issue ? (issue.options ?? []) : []).map(String),
+        );
+        return [
+          invalidValue(path, `unknown data_transform operation ${JSON.stringify(value)}`, locate, hint),
+        ];
+      }
       return [
         unknownType(path, value, ('options' in issue ? (issue.options ?? []) : []).map(String), locate),
       ];
+    }
     case 'invalid_key':
       return [
         pipelineError({

@@ -1,4 +1,31 @@
 import { z } from 'zod';
+import { claudeBatchStep } from './steps/claude-batch.js';
+import { claudeExtractStep } from './steps/claude-extract.js';
+import { claudeRobustStep } from './steps/claude-robust.js';
+import { claudeSessionStep } from './steps/claude-session.js';
+import { claudeSmartStep } from './steps/claude-smart.js';
+import { withStepCondition } from './steps/condition.js';
+import { dataTransformStep } from './steps/data-transform.js';
+import { fileOpsStep } from './steps/file-ops.js';
+import { forLoopStep } from './steps/for-loop.js';
+import { geminiInstructorStep } from './steps/gemini-instructor.js';
+import {
+  CLAUDE_PRESETS,
+  claudeOptions,
+  outputSchemaFields,
+  PromptPartSchema,
+  prompt,
+  role,
+  tokenBudget,
+} from './steps/llm-fields.js';
+import { registerStepSchema } from './steps/nested-steps.js';
+import { evaluators, learningFields } from './steps/optimize.js';
+import { parallelClaudeStep } from './steps/parallel-claude.js';
+import { pipelineStep } from './steps/pipeline.js';
+import { outputToFile, stepName } from './steps/step-fields.js';
+import { switchStep } from './steps/switch.js';
+import { testEchoStep } from './steps/test-echo.js';
+import { whileLoopStep } from './steps/while-loop.js';
 
 /**
  * The pipeline file format: pipeline_ex's YAML v2 (`workflow:` at the root, prompts as lists of
@@ -7,100 +34,24 @@ import { z } from 'zod';
  * The JSON Schema in `pipelines/pipeline.schema.json` is generated from these definitions.
  */
 
-const stepName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, {
-    message: 'a step name starts with a letter and holds only letters, digits, "_" and "-" (at most 64)',
-  })
-  .describe('Unique name of the step; later steps refer to it as {{steps.NAME.text}}.');
-
 const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   message: 'a name starts with a letter or "_" and holds only letters, digits and "_"',
 });
 
-const outputToFile = z
-  .string()
-  .optional()
-  .describe(
-    'Accepted for compatibility with pipeline_ex; ignored: every step output is stored as a run artifact.',
-  );
-
-const staticPart = z
-  .strictObject({
-    type: z.literal('static'),
-    content: z.string().describe('Text of the part; may contain {{…}} templates.'),
-  })
-  .describe('Inline text.');
-
-const filePart = z
-  .strictObject({
-    type: z.literal('file'),
-    path: z.string().min(1).describe('Path relative to the pipeline file; read when the pipeline loads.'),
-  })
-  .describe('The content of a file, read at load time and bundled with the compiled pipeline.');
-
-const previousResponsePart = z
-  .strictObject({
-    type: z.literal('previous_response'),
-    step: stepName.describe('An earlier step whose response is inserted.'),
-    extract: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'extract is a dot path such as "plan.steps"' })
-      .optional()
-      .describe('Dot path into the JSON the step answered with; objects are inserted as JSON.'),
-  })
-  .describe("An earlier step's response.");
-
 /** One part of a prompt; the rendered parts are joined with newlines. */
-export const PromptPartSchema = z.discriminatedUnion('type', [staticPart, filePart, previousResponsePart]);
-
-const prompt = z.array(PromptPartSchema).min(1, { message: 'a prompt needs at least one part' });
-
-const claudeOptions = z
-  .strictObject({
-    model: z.string().optional().describe('Model id or alias (opus, sonnet, haiku).'),
-    fallback_model: z
-      .string()
-      .optional()
-      .describe(
-        'Accepted for compatibility with pipeline_ex; ignored: fallbacks are routed by the state machine.',
-      ),
-    max_turns: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .describe('Accepted for compatibility; one turn is made.'),
-    system_prompt: z.string().optional(),
-    append_system_prompt: z.string().optional(),
-    max_tokens: z.number().int().positive().optional().describe('Maximum output tokens (default 4096).'),
-    timeout_ms: z.number().int().positive().optional().describe('Provider call timeout (default 120000).'),
-    allowed_tools: z.array(z.string()).optional().describe('Accepted for compatibility; no tools are run.'),
-    disallowed_tools: z.array(z.string()).optional().describe('Accepted for compatibility.'),
-    verbose: z.boolean().optional(),
-    cwd: z.string().optional().describe('Accepted for compatibility; steps run without a working directory.'),
-    output_format: z.enum(['text', 'json', 'stream_json', 'stream-json']).optional(),
-  })
-  .describe('Options of a Claude step.');
-
-const tokenBudget = z
-  .strictObject({
-    temperature: z.number().min(0).max(2).optional(),
-    max_output_tokens: z.number().int().positive().optional(),
-    top_p: z.number().min(0).max(1).optional(),
-    top_k: z.number().int().positive().optional(),
-  })
-  .describe('Sampling settings of a Gemini step.');
+export { PromptPartSchema };
 
 const claudeStep = z
   .strictObject({
     name: stepName,
     type: z.literal('claude'),
     description: z.string().optional(),
-    role: z.enum(['brain', 'muscle']).optional().describe('Documentation only.'),
+    role,
     prompt,
     claude_options: claudeOptions.optional(),
     output_to_file: outputToFile,
+    ...outputSchemaFields,
+    ...learningFields,
   })
   .describe('One call to Claude.');
 
@@ -109,12 +60,14 @@ const geminiStep = z
     name: stepName,
     type: z.literal('gemini'),
     description: z.string().optional(),
-    role: z.enum(['brain', 'muscle']).optional().describe('Documentation only.'),
+    role,
     prompt,
     model: z.string().optional().describe('Gemini model id (default gemini-2.5-flash).'),
     token_budget: tokenBudget.optional(),
     timeout_ms: z.number().int().positive().optional().describe('Provider call timeout (default 120000).'),
     output_to_file: outputToFile,
+    ...outputSchemaFields,
+    ...learningFields,
   })
   .describe('One call to Gemini.');
 
@@ -130,8 +83,32 @@ const setVariableStep = z
   })
   .describe('Sets global variables.');
 
-/** A step of the pipeline; `type` selects its kind. */
-export const StepSchema = z.discriminatedUnion('type', [claudeStep, geminiStep, setVariableStep]);
+/**
+ * A step of the pipeline; `type` selects its kind. Every type takes a step-level `condition:`, except
+ * `while_loop`, whose `condition` is its loop condition.
+ */
+export const StepSchema = z.discriminatedUnion('type', [
+  withStepCondition(claudeStep),
+  withStepCondition(geminiStep),
+  withStepCondition(setVariableStep),
+  withStepCondition(claudeSmartStep),
+  withStepCondition(claudeExtractStep),
+  withStepCondition(geminiInstructorStep),
+  withStepCondition(claudeSessionStep),
+  withStepCondition(claudeRobustStep),
+  withStepCondition(claudeBatchStep),
+  withStepCondition(parallelClaudeStep),
+  withStepCondition(forLoopStep),
+  whileLoopStep,
+  withStepCondition(switchStep),
+  withStepCondition(testEchoStep),
+  withStepCondition(dataTransformStep),
+  withStepCondition(fileOpsStep),
+  withStepCondition(pipelineStep),
+]);
+
+// Loop bodies, switch cases and inline pipelines hold steps of any type.
+registerStepSchema(StepSchema);
 
 /** Declared run input. Runs are checked against these before they start. */
 export const InputDeclSchema = z
@@ -157,11 +134,9 @@ const defaults = z
         'Accepted for compatibility with pipeline_ex; ignored: every step output is stored as a run artifact.',
       ),
     claude_preset: z
-      .enum(['development', 'production', 'analysis', 'chat'])
+      .enum(CLAUDE_PRESETS)
       .optional()
-      .describe(
-        'Accepted for compatibility with pipeline_ex; ignored: presets apply only to its claude_* step types.',
-      ),
+      .describe('Preset of claude_* steps that name none (claude and gemini steps have no preset).'),
   })
   .describe('Settings applied to every step that does not set them.');
 
@@ -178,6 +153,20 @@ export const WorkflowSchema = z.strictObject({
   inputs: z.record(variableName, InputDeclSchema).optional(),
   defaults: defaults.optional(),
   global_vars: z.record(variableName, z.unknown()).optional(),
+  evaluators: evaluators.optional().describe('Evaluators added to every step that declares optimize:.'),
+  environment: z
+    .strictObject({
+      mode: z
+        .enum(['development', 'production', 'test'])
+        .optional()
+        .describe('The preset of claude_smart steps with environment_aware: true that name none.'),
+      debug_level: z
+        .string()
+        .optional()
+        .describe('Accepted for compatibility with pipeline_ex; ignored: every attempt is recorded.'),
+    })
+    .optional()
+    .describe('Where the pipeline runs; only claude_smart with environment_aware reads it.'),
   workspace_dir: z
     .string()
     .optional()
@@ -205,4 +194,22 @@ export type Workflow = z.infer<typeof WorkflowSchema>;
 export type StepType = Step['type'];
 
 /** The step types this version runs; anything else is `UNKNOWN_STEP_TYPE` at load time. */
-export const STEP_TYPES: readonly StepType[] = ['claude', 'gemini', 'set_variable'];
+export const STEP_TYPES: readonly StepType[] = [
+  'claude',
+  'gemini',
+  'set_variable',
+  'claude_smart',
+  'claude_extract',
+  'gemini_instructor',
+  'claude_session',
+  'claude_robust',
+  'claude_batch',
+  'parallel_claude',
+  'for_loop',
+  'while_loop',
+  'switch',
+  'test_echo',
+  'data_transform',
+  'file_ops',
+  'pipeline',
+];

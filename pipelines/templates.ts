@@ -1,19 +1,27 @@
 /**
  * The one template grammar of pipeline files: `{{ expr }}`, where the trimmed `expr` is a dotted path
- * under one of three roots.
+ * under one of four roots, or a call of one of the arithmetic functions of `template-functions.ts`
+ * whose arguments are numbers or such paths (`{{multiply(inputs.count, 2)}}`).
  *
  * - `inputs.NAME(.field)*`: a declared run input;
  * - `steps.STEP.field(.field)*`: a field of an earlier step's result (`{{steps.plan.text}}`);
- * - `global_vars.NAME(.field)*`: a global variable (declared, or set by an earlier `set_variable` step).
+ * - `global_vars.NAME(.field)*`: a global variable (declared, or set by an earlier `set_variable` step);
+ * - `loop.NAME(.field)*`: inside a loop body, the current iteration (`{{loop.ITERATOR}}`, `{{loop.index}}`).
  *
- * There are no functions, arithmetic, built-ins (`{{timestamp}}`) or bare names: each is a parse error
+ * There are no other functions, operators, built-ins (`{{timestamp}}`) or bare names: each is a parse error
  * whose hint says what to write instead, so nothing renders as an empty string (pipeline_ex defect 6).
  */
 
 import { closestName } from './suggest.js';
+import {
+  applyTemplateFunction,
+  TEMPLATE_FUNCTION_NAMES,
+  type TemplateFunctionName,
+  templateFunction,
+} from './template-functions.js';
 
 /** The namespaces a template can read. */
-export type TemplateRoot = 'inputs' | 'steps' | 'global_vars';
+export type TemplateRoot = 'inputs' | 'steps' | 'global_vars' | 'loop';
 
 /** One `{{…}}` reference. `start`/`end` are offsets of `raw` (the whole `{{…}}`) in the template string. */
 export interface TemplateRef {
@@ -25,10 +33,25 @@ export interface TemplateRef {
   readonly end: number;
 }
 
-/** A template string cut into literal text and references, in order. */
+/** An argument of a function call: a number, or a reference (its range is the whole call's). */
+export type TemplateArg =
+  | { readonly kind: 'number'; readonly value: number }
+  | { readonly kind: 'ref'; readonly ref: TemplateRef };
+
+/** One `{{fn(arg, …)}}` call. `start`/`end` are offsets of `raw` (the whole `{{…}}`) in the template string. */
+export interface TemplateCall {
+  readonly fn: TemplateFunctionName;
+  readonly args: readonly TemplateArg[];
+  readonly raw: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A template string cut into literal text, references and function calls, in order. */
 export type TemplateSegment =
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'ref'; readonly ref: TemplateRef };
+  | { readonly kind: 'ref'; readonly ref: TemplateRef }
+  | { readonly kind: 'call'; readonly call: TemplateCall };
 
 /** A malformed template: what is wrong, what to write instead, and where (offsets in the string). */
 export interface TemplateError {
@@ -38,7 +61,7 @@ export interface TemplateError {
   readonly end: number;
 }
 
-const ROOTS: readonly TemplateRoot[] = ['inputs', 'steps', 'global_vars'];
+const ROOTS: readonly TemplateRoot[] = ['inputs', 'steps', 'global_vars', 'loop'];
 const PATH_CHARS = /^[A-Za-z0-9_.-]+$/;
 const EXAMPLES = '{{inputs.NAME}}, {{steps.STEP.text}} or {{global_vars.NAME}}';
 
@@ -47,7 +70,6 @@ const BUILT_INS: ReadonlyMap<string, string> = new Map([
   ['timestamp', 'declare an input (workflow.inputs.timestamp) and write {{inputs.timestamp}}'],
   ['execution_id', 'declare an input (workflow.inputs.execution_id) and write {{inputs.execution_id}}'],
   ['workflow', 'write the value literally, or declare an input and write {{inputs.NAME}}'],
-  ['loop', 'loops are not supported in this version; pass the value as an input or a global variable'],
 ]);
 
 type Expression =
@@ -80,11 +102,19 @@ export function parseTemplate(text: string): { segments: TemplateSegment[]; erro
       break;
     }
     const end = close + 2;
-    const expression = parseExpression(text.slice(open + 2, close).trim());
-    if ('root' in expression) {
+    const inner = text.slice(open + 2, close).trim();
+    const raw = text.slice(open, end);
+    const call = CALL.exec(inner);
+    const expression = call
+      ? parseCall(call[1] ?? '', call[2] ?? '', raw, open, end)
+      : parseExpression(inner);
+    if ('fn' in expression || 'root' in expression) {
       if (open > textStart) segments.push({ kind: 'text', text: text.slice(textStart, open) });
-      const ref: TemplateRef = { ...expression, raw: text.slice(open, end), start: open, end };
-      segments.push({ kind: 'ref', ref });
+      segments.push(
+        'fn' in expression
+          ? { kind: 'call', call: expression }
+          : { kind: 'ref', ref: { ...expression, raw, start: open, end } },
+      );
       textStart = end;
     } else {
       errors.push({ ...expression, start: open, end });
@@ -93,6 +123,52 @@ export function parseTemplate(text: string): { segments: TemplateSegment[]; erro
   }
   if (textStart < text.length) segments.push({ kind: 'text', text: text.slice(textStart) });
   return { segments, errors };
+}
+
+const CALL = /^([A-Za-z_][A-Za-z0-9_]*)\s*\(([^()]*)\)$/;
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** `fn(a, b)`: a known function with numbers or paths as arguments, called with an allowed arity. */
+function parseCall(
+  name: string,
+  argText: string,
+  raw: string,
+  start: number,
+  end: number,
+): TemplateCall | Omit<TemplateError, 'start' | 'end'> {
+  const fn = templateFunction(name);
+  if (fn === undefined) {
+    const closest = closestName(name, TEMPLATE_FUNCTION_NAMES);
+    return {
+      message: `unknown template function '${name}'`,
+      hint: `${closest ? `did you mean '${closest}'? ` : ''}functions: ${TEMPLATE_FUNCTION_NAMES.join(', ')}`,
+    };
+  }
+  const texts = argText.trim() === '' ? [] : argText.split(',').map((arg) => arg.trim());
+  if (texts.length < fn.minArgs || texts.length > fn.maxArgs) {
+    return {
+      message: `${name}() takes ${describeArity(fn)}, not ${texts.length}`,
+      hint: `write ${fn.usage}`,
+    };
+  }
+  const args: TemplateArg[] = [];
+  for (const arg of texts) {
+    if (NUMBER.test(arg)) {
+      args.push({ kind: 'number', value: Number(arg) });
+      continue;
+    }
+    const expression = parseExpression(arg);
+    if (!('root' in expression)) return { ...expression, message: `in ${name}(): ${expression.message}` };
+    args.push({ kind: 'ref', ref: { ...expression, raw: arg, start, end } });
+  }
+  return { fn: name as TemplateFunctionName, args, raw, start, end };
+}
+
+function describeArity(fn: { readonly minArgs: number; readonly maxArgs: number }): string {
+  if (fn.minArgs === fn.maxArgs) return `${fn.minArgs} argument${fn.minArgs === 1 ? '' : 's'}`;
+  return fn.maxArgs === Number.POSITIVE_INFINITY
+    ? `at least ${fn.minArgs} arguments`
+    : `${fn.minArgs} to ${fn.maxArgs} arguments`;
 }
 
 function parseExpression(expression: string): Expression {
@@ -125,7 +201,7 @@ function parseExpression(expression: string): Expression {
   }
   if (path.length === 0) {
     return {
-      message: `{{${expression}}} names no ${root === 'inputs' ? 'input' : 'variable'}`,
+      message: `{{${expression}}} names no ${root === 'inputs' ? 'input' : root === 'loop' ? 'loop field' : 'variable'}`,
       hint: `write {{${root}.NAME}}`,
     };
   }
@@ -133,7 +209,7 @@ function parseExpression(expression: string): Expression {
 }
 
 function unknownRoot(head: string, path: readonly string[], expression: string): Expression {
-  const message = `unknown template root '${head}': a template starts with inputs., steps. or global_vars.`;
+  const message = `unknown template root '${head}': a template starts with inputs., steps., global_vars. or loop.`;
   const builtIn = BUILT_INS.get(head);
   if (builtIn !== undefined) return { message: `'${head}' is not supported in templates`, hint: builtIn };
   if (head === 'state') {
@@ -166,10 +242,31 @@ export function renderTemplate(
   resolve: (ref: TemplateRef) => unknown,
 ): string {
   return segments
-    .map((segment) =>
-      segment.kind === 'text' ? segment.text : renderValue(segment.ref, resolve(segment.ref)),
-    )
+    .map((segment) => {
+      if (segment.kind === 'text') return segment.text;
+      if (segment.kind === 'call') return String(evaluateCall(segment.call, resolve));
+      return renderValue(segment.ref, resolve(segment.ref));
+    })
     .join('');
+}
+
+/**
+ * The number a call yields, its reference arguments resolved by `resolve`. Throws a `TypeError` when
+ * an argument is not a number and a `RangeError` on division by zero.
+ */
+export function evaluateCall(call: TemplateCall, resolve: (ref: TemplateRef) => unknown): number {
+  const args = call.args.map((arg) => (arg.kind === 'number' ? arg.value : resolve(arg.ref)));
+  return applyTemplateFunction(call.fn, args);
+}
+
+/** Every reference in `segments`, those in function arguments included. */
+export function segmentRefs(segments: readonly TemplateSegment[]): TemplateRef[] {
+  return segments.flatMap((segment) => {
+    if (segment.kind === 'ref') return [segment.ref];
+    if (segment.kind === 'call')
+      return segment.call.args.flatMap((arg) => (arg.kind === 'ref' ? [arg.ref] : []));
+    return [];
+  });
 }
 
 function renderValue(ref: TemplateRef, value: unknown): string {
@@ -189,9 +286,23 @@ function renderValue(ref: TemplateRef, value: unknown): string {
  * wholeValueRef('items: {{steps.plan.items}}'); // undefined
  */
 export function wholeValueRef(text: string): TemplateRef | undefined {
+  const whole = wholeValueTemplate(text);
+  return whole?.kind === 'ref' ? whole.ref : undefined;
+}
+
+/**
+ * The one reference or function call `text` consists of (whitespace around it allowed), or undefined.
+ * A whole call yields its number, as a whole reference yields the referenced value.
+ *
+ * @example
+ * wholeValueTemplate('{{multiply(inputs.n, 2)}}')?.kind; // 'call'
+ */
+export function wholeValueTemplate(
+  text: string,
+): Exclude<TemplateSegment, { readonly kind: 'text' }> | undefined {
   const { segments, errors } = parseTemplate(text);
   if (errors.length > 0) return undefined;
-  const refs = segments.flatMap((segment) => (segment.kind === 'ref' ? [segment.ref] : []));
-  const onlyBlanks = segments.every((segment) => segment.kind === 'ref' || segment.text.trim() === '');
-  return refs.length === 1 && onlyBlanks ? refs[0] : undefined;
+  const templates = segments.flatMap((segment) => (segment.kind === 'text' ? [] : [segment]));
+  const onlyBlanks = segments.every((segment) => segment.kind !== 'text' || segment.text.trim() === '');
+  return templates.length === 1 && onlyBlanks ? templates[0] : undefined;
 }

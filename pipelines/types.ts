@@ -14,7 +14,16 @@ export type IssueCode =
   | 'FORWARD_REFERENCE'
   | 'BAD_TEMPLATE'
   | 'FILE_NOT_FOUND'
-  | 'ASL_INVALID';
+  | 'ASL_INVALID'
+  | 'DEPRECATED_SYNTAX'
+  | 'PIPELINE_CYCLE'
+  | 'NESTING_TOO_DEEP'
+  | 'TOO_MANY_STEPS'
+  | 'STATE_TOO_LARGE'
+  | 'DEFINITION_TOO_LARGE'
+  | 'HISTORY_TOO_LONG'
+  | 'BAD_CONDITION'
+  | 'OUT_OF_SCOPE';
 
 /**
  * A problem with a pipeline file, reported rather than thrown so one load shows every problem.
@@ -39,6 +48,13 @@ export interface Pipeline {
   readonly workflow: Workflow;
   /** Content of each `file` prompt part, keyed by the path written in the part. */
   readonly files: Readonly<Record<string, string>>;
+  /** Each `pipeline_file` a nested pipeline step names, loaded and checked, keyed by the path as written. */
+  readonly pipelines?: Readonly<Record<string, Pipeline>>;
+  /**
+   * The nesting steps this pipeline runs inside, outermost first (`['report', 'summarize']`); absent
+   * at the top. The compiler sets it when it compiles a nested pipeline.
+   */
+  readonly scope?: readonly string[];
 }
 
 /** The outcome of loading: a pipeline when there are no errors, and every issue found. */

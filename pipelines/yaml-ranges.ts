@@ -102,6 +102,8 @@ function rangeOf(node: Node | null | undefined): SourceRange {
 
 /** Non-overlapping occurrences of `needle` in `text`. */
 function countOccurrences(text: string, needle: string): number {
+  // An empty needle occurs everywhere; without this guard the loop below would never end.
+  if (needle === '') return 0;
   let count = 0;
   for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) count++;
   return count;

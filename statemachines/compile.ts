@@ -1,10 +1,19 @@
 import type { Pipeline, PipelineIssue } from '../pipelines/types.js';
 import { contentHash } from './canonical-json.js';
 import { checkAsl } from './check.js';
+import { withExposedFields } from './exposed-fields.js';
+import { checkLimits, type LimitEstimate } from './limits.js';
 import { emitSequence } from './sequence.js';
 import { type EmitContext, transition } from './steps/context.js';
 import { checkLiteralKeys } from './steps/literal-keys.js';
-import type { AslObject, SpecBundle, StepSpec, VersionedStepSpec } from './types.js';
+import {
+  type AslObject,
+  CHILD_STATE_MACHINE_PLACEHOLDER,
+  type ChildStateMachine,
+  type SpecBundle,
+  type StepSpec,
+  type VersionedStepSpec,
+} from './types.js';
 
 /** The first state: it gives the run its initial shape, so every later path exists. */
 export const INITIAL_STATE = '_Initialize';
@@ -14,6 +23,13 @@ export interface CompileResult {
   readonly asl?: AslObject;
   readonly bundle?: SpecBundle;
   readonly issues: readonly PipelineIssue[];
+  /**
+   * The state machines of nested pipelines, each deployed beside this one; `asl` names each by its
+   * placeholder (`${ChildStateMachine_…}`), which becomes its ARN. Empty when nothing is nested.
+   */
+  readonly children?: readonly ChildStateMachine[];
+  /** The estimates of the quota check (`limits.ts`), one per state machine, this one first. */
+  readonly limits?: readonly LimitEstimate[];
 }
 
 /**
@@ -42,14 +58,24 @@ export function compilePipeline(pipeline: Pipeline): CompileResult {
     },
     report,
   );
-  const bundle = buildBundle(pipeline, body.specs);
+  // Choice states read answer fields from the state: the runner must put exactly those there.
+  const bundle = buildBundle(pipeline, withExposedFields(body.states, body.specs, workflow));
   const asl: AslObject = {
     Comment: `Elexirion pipeline ${workflow.name} (spec bundle ${bundle.hash.slice(0, 12)}); compiled, do not edit`,
     StartAt: INITIAL_STATE,
     States: { [INITIAL_STATE]: initialState(pipeline, body.startAt), ...body.states },
   };
-  if (issues.length === 0) issues.push(...checkAsl(asl));
-  return issues.some((issue) => issue.severity === 'error') ? { issues } : { asl, bundle, issues };
+  // Sorted by scope, so the same pipeline always lists its children alike.
+  const children = Object.values(body.machines ?? {}).sort((a, b) => (a.scope < b.scope ? -1 : 1));
+  if (issues.length === 0) {
+    issues.push(...checkAsl(asl), ...children.flatMap((child) => checkAsl(child.definition)));
+    issues.push(...missingChildMachines(asl, children));
+  }
+  const limits = checkLimits(asl, children);
+  issues.push(...limits.issues);
+  return issues.some((issue) => issue.severity === 'error')
+    ? { issues, limits: limits.estimates }
+    : { asl, bundle, issues, children, limits: limits.estimates };
 }
 
 /** Keeps `run` and `inputs` from the execution input and adds the declared variables and an empty step map. */
@@ -72,4 +98,22 @@ function buildBundle(pipeline: Pipeline, specs: Readonly<Record<string, StepSpec
   const inputs = pipeline.workflow.inputs ?? {};
   const name = pipeline.workflow.name;
   return { pipeline: name, hash: contentHash({ name, inputs, steps }), inputs, steps };
+}
+
+/** A child placeholder with no definition: an emitter that composes steps dropped their `machines`. */
+function missingChildMachines(asl: AslObject, children: readonly ChildStateMachine[]): PipelineIssue[] {
+  const defined = new Set(children.map((child) => child.placeholder));
+  const named = [asl, ...children.map((child) => child.definition)].flatMap(
+    (definition) => JSON.stringify(definition).match(CHILD_STATE_MACHINE_PLACEHOLDER) ?? [],
+  );
+  return [...new Set(named)]
+    .filter((placeholder) => !defined.has(placeholder))
+    .map((placeholder) => ({
+      code: 'ASL_INVALID',
+      severity: 'error',
+      message: `compiled state machine names ${placeholder}, whose definition was not emitted`,
+      hint: 'this is a bug in the Elexirion compiler; please report it with the pipeline file',
+      path: [],
+      range: [0, 0],
+    }));
 }

@@ -1,4 +1,4 @@
-import { ErrorName, LAMBDA_SERVICE_ERRORS } from '../functions/core/errors.js';
+import { ErrorName, LAMBDA_SERVICE_ERRORS, TRANSIENT_ERRORS } from '../functions/core/errors.js';
 import type { AslObject } from './types.js';
 
 /**
@@ -42,3 +42,47 @@ export const STEP_RETRIERS: readonly AslObject[] = [
 export function retriedErrorNames(): Set<string> {
   return new Set(STEP_RETRIERS.flatMap((retrier) => retrier.ErrorEquals as string[]));
 }
+
+/** How the declared retries of a `claude_robust` step behave. */
+export interface DeclaredRetry {
+  readonly maxRetries: number;
+  readonly backoff: 'exponential' | 'linear' | 'fixed';
+  readonly baseDelayMs: number;
+  /** Error names to retry (already mapped from pipeline_ex's conditions). */
+  readonly errors: readonly string[];
+}
+
+/**
+ * The Retry of a step with declared retries: the Lambda service retrier, then one retrier for the
+ * declared errors, so `max_retries` bounds the retries of all of them together, as in pipeline_ex.
+ * No jitter, so the waits are the declared ones. Step Functions counts whole seconds, so the base
+ * delay is rounded up to at least 1 s. Backoff:
+ * - `exponential`: `base × 2^n`, exactly (`BackoffRate: 2`);
+ * - `fixed`: `base` every time (`BackoffRate: 1`);
+ * - `linear` (`base × (n + 1)`) has no ASL form: the waits grow geometrically from `base` to exactly
+ *   `base × max_retries` (`BackoffRate` = `max_retries^(1/(max_retries-1))`, `MaxDelaySeconds` at
+ *   the last wait), so the first and last waits are linear's and those between stay within 25 % of it
+ *   for up to 5 retries.
+ */
+export function declaredRetriers(retry: DeclaredRetry): AslObject[] {
+  const lambda = STEP_RETRIERS[0] as AslObject;
+  if (retry.maxRetries === 0 || retry.errors.length === 0) return [lambda];
+  const interval = Math.max(1, Math.ceil(retry.baseDelayMs / 1000));
+  const n = retry.maxRetries;
+  const backoff: AslObject =
+    retry.backoff === 'exponential'
+      ? { BackoffRate: 2 }
+      : retry.backoff === 'fixed' || n === 1
+        ? { BackoffRate: 1 }
+        : { BackoffRate: Math.round(n ** (1 / (n - 1)) * 100) / 100, MaxDelaySeconds: interval * n };
+  return [
+    lambda,
+    { ErrorEquals: [...new Set(retry.errors)], IntervalSeconds: interval, MaxAttempts: n, ...backoff },
+  ];
+}
+
+/**
+ * What a step's fallback model answers for once the step's retries are spent: the transient
+ * provider errors and the Task's own timeout. (`claude_robust` sends every error to its fallbacks.)
+ */
+export const FALLBACK_MODEL_ERRORS: readonly string[] = [...TRANSIENT_ERRORS, 'States.Timeout'];

@@ -1,12 +1,13 @@
 import type { Step } from '../pipelines/schema.js';
 import type { Pipeline } from '../pipelines/types.js';
-import type { EmitContext, EmittedStep, SequenceOptions } from './steps/context.js';
+import { type EmitContext, type EmittedStep, mergeEmitted, type SequenceOptions } from './steps/context.js';
 import { emitStep } from './steps/index.js';
-import type { AslObject, StepSpec } from './types.js';
+import { gateStep } from './steps/step-condition.js';
 
 /**
  * Compiles a list of steps into one sub-graph: each step continues at the next step's entry state,
- * the last one at `options.next`. Variables set by a step are known to the steps after it.
+ * the last one at `options.next`. Variables set by a step are known to the steps after it. A step
+ * with a `condition:` is entered through its Choice (see `gateStep`).
  */
 export function emitSequence(
   pipeline: Pipeline,
@@ -15,8 +16,6 @@ export function emitSequence(
   report: EmitContext['report'],
 ): EmittedStep {
   const known = new Set(options.knownGlobalVars);
-  const states: AslObject = {};
-  const specs: Record<string, StepSpec> = {};
   // Emitted last to first: a step's `next` is the entry state of the step after it.
   let next = options.next;
   const emitted: EmittedStep[] = [];
@@ -33,15 +32,12 @@ export function emitSequence(
       knownGlobalVars: knownBefore[index] as Set<string>,
       next,
       report,
-      emitSequence: (inner, innerOptions) => emitSequence(pipeline, inner, innerOptions, report),
+      emitSequence: (inner, innerOptions) =>
+        emitSequence(innerOptions.pipeline ?? pipeline, inner, innerOptions, report),
     };
-    const result = emitStep(step, ctx);
+    const result = gateStep(step, emitStep(step, ctx), ctx);
     emitted.unshift(result);
     next = result.startAt;
   }
-  for (const result of emitted) {
-    Object.assign(states, result.states);
-    Object.assign(specs, result.specs);
-  }
-  return { startAt: next ?? '', states, specs };
+  return mergeEmitted(next ?? '', emitted);
 }

@@ -1,4 +1,12 @@
+import { createHash } from 'node:crypto';
+import type { Expr } from '../pipelines/conditions/ast.js';
 import type { InputDecl } from '../pipelines/schema.js';
+import type { PostProcessingOperation } from '../pipelines/steps/claude-extract.js';
+import type { FallbackAction } from '../pipelines/steps/claude-robust.js';
+import type { DataOperation } from '../pipelines/steps/data-transform.js';
+import type { ConvertFormat, FileOperation } from '../pipelines/steps/file-ops.js';
+import type { NestedOutput } from '../pipelines/steps/pipeline.js';
+import type { EvaluatorSpec, OptimizeSpec } from './learning-types.js';
 
 /** The model family of an LLM step; selects the provider. */
 export type ModelFamily = 'claude' | 'gemini';
@@ -7,7 +15,29 @@ export type ModelFamily = 'claude' | 'gemini';
 export type PromptPartSpec =
   | { readonly type: 'static'; readonly content: string }
   | { readonly type: 'file'; readonly path: string; readonly content: string }
-  | { readonly type: 'previous_response'; readonly step: string; readonly extract?: string };
+  | { readonly type: 'previous_response'; readonly step: string; readonly extract?: string }
+  | { readonly type: 'session_context'; readonly session: SessionRef; readonly includeLastN?: number };
+
+/** A stored conversation: its name, and whether it lasts for the tenant (across runs) or one run. */
+export interface SessionRef {
+  readonly name: string;
+  readonly scope: 'tenant' | 'run';
+}
+
+/** How a `claude_extract` answer is turned into its result. */
+export interface ExtractionSpec {
+  readonly format: 'text' | 'json' | 'structured' | 'summary' | 'markdown';
+  readonly postProcessing: readonly PostProcessingOperation[];
+  readonly maxSummaryLength: number;
+  readonly includeMetadata: boolean;
+}
+
+/** What answers when a step fails for good: another model first, then the actions, in order. */
+export interface FallbackSpec {
+  /** Provider model id of the fallback model. */
+  readonly model?: string;
+  readonly actions: readonly FallbackAction[];
+}
 
 /** Everything the step runner needs to run one LLM step, with defaults already applied. */
 export interface LlmStepSpec {
@@ -22,6 +52,48 @@ export interface LlmStepSpec {
   readonly topP?: number;
   readonly topK?: number;
   readonly timeoutMs: number;
+  /** JSON Schema the answer must match, as JSON; `{}` asks for any JSON. Absent: any answer. */
+  readonly outputSchema?: Readonly<Record<string, unknown>>;
+  /** A `claude_extract` step's extraction. */
+  readonly extraction?: ExtractionSpec;
+  /** The conversation a `claude_session` step continues, with how many earlier turns it sends. */
+  readonly session?: SessionRef & { readonly maxTurns?: number };
+  /** The fallbacks the state machine may ask the runner for. */
+  readonly fallback?: FallbackSpec;
+  /** The `claude_*` preset the spec started from, for the record. */
+  readonly preset?: string;
+  /**
+   * Top-level fields of the JSON answer that later Choice states read (conditions, switch
+   * expressions): the runner copies them, size-capped, into the reference as `fields`
+   * (`functions/core/exposed-fields.ts`), because Choice states read the state, never S3.
+   */
+  readonly exposeFields?: readonly string[];
+  /** How the step's attempts are scored (`evaluators:`; the workflow's too when it opts in). */
+  readonly evaluators?: readonly EvaluatorSpec[];
+  /** Present when the step opts in to prompt optimization: an active prompt pack may replace its prompt. */
+  readonly optimize?: OptimizeSpec;
+}
+
+/** One task of a `claude_batch` or `parallel_claude` step, run under its own step id. */
+export interface BatchTaskRef {
+  readonly id: string;
+  readonly stepId: string;
+}
+
+/**
+ * A `claude_batch` or `parallel_claude` step's own spec. Its tasks are LLM specs of their own; this
+ * one writes the item manifest a Distributed Map reads, and consolidates the task results.
+ */
+export interface BatchStepSpec {
+  readonly kind: 'batch';
+  readonly type: 'claude_batch' | 'parallel_claude';
+  readonly family: ModelFamily;
+  readonly model: string;
+  readonly tasks: readonly BatchTaskRef[];
+  /** Whether the step's text joins every answer (else it is a status line). */
+  readonly consolidate: boolean;
+  /** Whether the tasks run in a Distributed Map, which reads its items from a manifest in S3. */
+  readonly distributed: boolean;
 }
 
 /** A `set_variable` step whose values need step outputs, so the step runner evaluates it. */
@@ -31,8 +103,91 @@ export interface SetVariableStepSpec {
   readonly variables: Readonly<Record<string, unknown>>;
 }
 
+/** A `test_echo` step the step runner evaluates: its value reads step outputs or calls a function, or it fails. */
+export interface TestEchoStepSpec {
+  readonly kind: 'test_echo';
+  /** The value as written; strings may be templates. */
+  readonly value: unknown;
+  /** Set when the echo fails (`fail: true` or `"__FAIL__"`): the cause of its Step.EchoFailed. */
+  readonly failMessage?: string;
+}
+
+/** A `data_transform` step, its sources resolved to the one template each means. */
+export interface DataTransformStepSpec {
+  readonly kind: 'data_transform';
+  /** One whole template (`{{steps.fetch.orders}}`). */
+  readonly inputSource: string;
+  /** As written, except each join's `right_source`, resolved to a template too. */
+  readonly operations: readonly DataOperation[];
+  readonly outputField: string;
+}
+
+/** A `file_ops` step: the operation and its fields as written (paths may hold templates). */
+export interface FileOpsStepSpec {
+  readonly kind: 'file_ops';
+  readonly operation: FileOperation;
+  readonly source?: string;
+  readonly destination?: string;
+  readonly path?: string;
+  readonly pattern?: string;
+  readonly format?: ConvertFormat;
+  readonly files?: readonly Readonly<Record<string, unknown> & { readonly path: string }>[];
+}
+
+/** Evaluates the inputs of a nested pipeline that read step outputs; returns `{inputs}`. */
+export interface PipelineInputsStepSpec {
+  readonly kind: 'pipeline_inputs';
+  /** Values as written, the child's input defaults included; strings may be templates. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+/** Builds a nested pipeline step's result, `{NAME: value}`, from its child's step results. */
+export interface PipelineOutputsStepSpec {
+  readonly kind: 'pipeline';
+  readonly outputs: readonly NestedOutput[];
+}
+
 /** A step spec of any kind. */
-export type StepSpec = LlmStepSpec | SetVariableStepSpec;
+export type StepSpec =
+  | LlmStepSpec
+  | SetVariableStepSpec
+  | BatchStepSpec
+  | TestEchoStepSpec
+  | DataTransformStepSpec
+  | FileOpsStepSpec
+  | PipelineInputsStepSpec
+  | PipelineOutputsStepSpec
+  | ConditionStepSpec
+  | LoopItemsStepSpec;
+
+/**
+ * A condition or value the step runner evaluates because a Choice rule cannot express it
+ * (arithmetic, functions, regular expressions, fields of answers in S3). It returns
+ * `{condition_met}` (mode `test`) or `{value}` (mode `value`, a switch expression).
+ */
+export interface ConditionStepSpec {
+  readonly kind: 'condition';
+  readonly mode: 'test' | 'value';
+  /** The resolved tree (`pipelines/conditions/ast.ts`). */
+  readonly expression: Expr;
+  /** The condition in its preferred spelling, for messages. */
+  readonly text: string;
+}
+
+/**
+ * A for_loop's list, read by the step runner when it is not a typed list already in the state (a
+ * field of an answer in S3, a value of unknown type), with its break_condition evaluated per item.
+ * It returns `{total_items, last_index, break_index, items}`.
+ */
+export interface LoopItemsStepSpec {
+  readonly kind: 'loop_items';
+  /** The data_source as a whole-value template, e.g. `{{steps.scan.files}}`. */
+  readonly dataSource: string;
+  readonly iterator: string;
+  /** More items than this fail with Loop.TooManyItems. */
+  readonly maxItems: number;
+  readonly breakCondition?: Expr;
+}
 
 /** A step spec with the content hash that identifies its prompt version. */
 export type VersionedStepSpec = StepSpec & { readonly hash: string };
@@ -57,3 +212,28 @@ export type AslValue = string | number | boolean | null | AslValue[] | AslObject
 export const Placeholder = {
   StepRunner: '${StepRunnerArn}',
 } as const;
+
+/**
+ * The placeholder of a nested pipeline's child state machine ARN, one per nesting step: `scope` is
+ * the dotted path of nesting steps (`report.summarize`). Keys hold only letters, digits and `_`; the
+ * hash keeps two scopes that differ only in punctuation apart.
+ */
+export function childStateMachinePlaceholder(scope: string): string {
+  const hash = createHash('sha256').update(scope).digest('hex').slice(0, 8);
+  return `\${ChildStateMachine_${scope.replace(/[^A-Za-z0-9]/g, '_')}_${hash}}`;
+}
+
+/** Matches every child state machine placeholder in a definition's text. */
+export const CHILD_STATE_MACHINE_PLACEHOLDER = /\$\{ChildStateMachine_[A-Za-z0-9_]+\}/g;
+
+/** The Task resource that starts a child execution and waits for it, its output parsed as JSON. */
+export const START_EXECUTION_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
+
+/** A nested pipeline's own state machine, deployed beside its parent's. */
+export interface ChildStateMachine {
+  /** The placeholder the parent's definition names it by. */
+  readonly placeholder: string;
+  /** The dotted path of nesting steps, e.g. `report.summarize`. */
+  readonly scope: string;
+  readonly definition: AslObject;
+}

@@ -14,6 +14,8 @@ Compiles a pipeline file to Amazon States Language (JSONPath dialect) and its sp
   DIR/NAME.asl.json     the state machine definition, resources as \${...} placeholders
                         (CDK fills them with definitionSubstitutions)
   DIR/NAME.bundle.json  what each step does: prompt parts, model, options, content hashes
+  DIR/NAME.SCOPE.asl.json  the state machine of each nested pipeline (its ARN is the
+                        \${ChildStateMachine_...} placeholder the parent names it by)
 
 Options:
   --out DIR   where to write (default: the current directory)
@@ -39,6 +41,11 @@ Exit status: 0 on success, 2 when the file is invalid (nothing is written).
     await writeFile(aslFile, `${JSON.stringify(result.compiled.asl, null, 2)}\n`);
     await writeFile(bundleFile, `${JSON.stringify(result.compiled.bundle, null, 2)}\n`);
     io.out.write(`wrote ${aslFile}\nwrote ${bundleFile}\n`);
+    for (const child of result.compiled.children) {
+      const childFile = join(dir, `${name}.${child.scope}.asl.json`);
+      await writeFile(childFile, `${JSON.stringify(child.definition, null, 2)}\n`);
+      io.out.write(`wrote ${childFile}\n`);
+    }
     return ExitCode.Ok;
   },
 };

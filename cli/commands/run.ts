@@ -1,11 +1,4 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadMockScript } from '../../functions/core/providers/mock-script.js';
-import {
-  createProviderRouter,
-  type ProviderMode,
-  providerSettingsFromEnv,
-} from '../../functions/core/providers/provider-router.js';
 import { coerceInputText, resolveRunInputs } from '../../functions/core/run-inputs.js';
 import { LOCAL_TENANT, startLocalStack } from '../../local/emulators.js';
 import { createLocalDeps } from '../../local/local-deps.js';
@@ -18,8 +11,7 @@ import { type CliIo, ExitCode, UsageError } from '../io.js';
 import { loadAndCompile } from '../load-pipeline-file.js';
 import type { Command } from '../main.js';
 import { progressPrinter } from '../progress.js';
-
-const PROVIDER_MODES: readonly ProviderMode[] = ['auto', 'mock', 'anthropic', 'gemini'];
+import { PROVIDER_HELP, PROVIDER_OPTIONS, providerRouterFromFlags } from '../provider-options.js';
 
 /** `elexirion run FILE`: run a pipeline on the local stack and report its outcome. */
 export const runCommand: Command = {
@@ -33,13 +25,7 @@ attempt's metrics to a local DynamoDB. Progress is shown step by step.
 Options:
   --input NAME=VALUE   a run input declared under workflow.inputs (repeatable); numbers, booleans
                        and JSON objects/arrays are converted to the declared type
-  --provider MODE      auto (default): Claude steps use Anthropic when ANTHROPIC_API_KEY is set,
-                       Gemini steps use Gemini when GEMINI_API_KEY is set, the mock otherwise;
-                       mock: every step uses the deterministic mock provider;
-                       anthropic | gemini: every step uses that provider (its key is required)
-  --mock-script FILE   scripted mock answers: a JSON or YAML map of step name to a list of
-                       responses (text, JSON, or {"$error": "rate_limit"}), used in attempt order
-  --no-retry-wait      retry at once instead of waiting the compiled backoff
+${PROVIDER_HELP}
   --json               print one JSON object: {runId, status, outputs, steps, usage}
 ${DATA_DIR_HELP}
 
@@ -52,24 +38,16 @@ Exit status: 0 when the run succeeds, 1 when it fails, 2 on bad usage or an inva
       allowPositionals: true,
       options: {
         input: { type: 'string', multiple: true },
-        provider: { type: 'string', default: 'auto' },
-        'mock-script': { type: 'string' },
-        'no-retry-wait': { type: 'boolean', default: false },
+        ...PROVIDER_OPTIONS,
         json: { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
       },
     });
     if (positionals.length !== 1) throw new UsageError('name exactly one pipeline file');
-    const mode = values.provider as ProviderMode;
-    if (!PROVIDER_MODES.includes(mode)) {
-      throw new UsageError(
-        `--provider must be one of ${PROVIDER_MODES.join(', ')}, got "${values.provider}"`,
-      );
-    }
     const [file = ''] = positionals;
     const loaded = await loadAndCompile(file, io);
     if (!loaded) return ExitCode.Usage;
-    const { asl, bundle } = loaded.compiled;
+    const { asl, bundle, children } = loaded.compiled;
 
     const given = parseInputFlags(values.input ?? [], bundle.inputs);
     const resolved = resolveRunInputs(bundle.inputs, given);
@@ -78,13 +56,7 @@ Exit status: 0 when the run succeeds, 1 when it fails, 2 on bad usage or an inva
         io.err.write(`${file}: input ${problem.input}: ${problem.message}\n`);
       return ExitCode.Usage;
     }
-    const scriptFlag = values['mock-script'];
-    const mockScript = scriptFlag
-      ? await loadMockScript(resolve(io.cwd ?? process.cwd(), scriptFlag))
-      : undefined;
-    const providerFor = createProviderRouter(
-      providerSettingsFromEnv(io.env, { mode, ...(mockScript ? { mockScript } : {}) }),
-    );
+    const providerFor = await providerRouterFromFlags(values, io);
 
     const stack = await startLocalStack({ dataDir: resolveDataDir(values['data-dir'], io) });
     try {
@@ -93,6 +65,7 @@ Exit status: 0 when the run succeeds, 1 when it fails, 2 on bad usage or an inva
       const record = await runPipelineLocally({
         asl,
         bundle,
+        children,
         inputs: resolved.inputs,
         tenantId: LOCAL_TENANT,
         deps,

@@ -30,8 +30,8 @@ ${DATA_DIR_HELP}
     const limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1)
       throw new UsageError(`--limit takes a whole number above 0, got "${values.limit}"`);
-    const runs = await withLocalStores(values['data-dir'], io, (stores) =>
-      stores.runs.listRuns(LOCAL_TENANT, limit),
+    const { runs } = await withLocalStores(values['data-dir'], io, (stores) =>
+      stores.runs.listRuns(LOCAL_TENANT, { limit }),
     );
     if (values.json) {
       io.out.write(`${JSON.stringify(runs)}\n`);

@@ -61,7 +61,7 @@ Exit status: 0 when the run exists, 1 when it does not.
         : step.attemptRecords.map((a) => [
             step.name,
             String(a.attempt),
-            a.status,
+            a.degraded ? `${a.status} (degraded: ${a.degradedReason} after ${a.originalError})` : a.status,
             `${a.provider}/${a.model}`,
             formatTokens(a.usage.inputTokens, a.usage.outputTokens),
             formatUsd(a.costUsd),

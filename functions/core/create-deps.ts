@@ -3,30 +3,53 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cachedBundleLoader } from './bundle-loader.js';
 import type { StepRunnerConfig } from './config.js';
-import { createProviderRouter, providerSettingsFromEnv } from './providers/provider-router.js';
+import { PromptPackRegistry } from './prompt-packs/pack-registry.js';
+import { providerSettingsFromEnv } from './providers/provider-router.js';
+import { keyedProviderRouter } from './secrets/keyed-provider-router.js';
+import { type KeySource, type ProviderKeys, secretsKeySource } from './secrets/provider-keys.js';
 import type { StepRunnerDeps } from './step-runner.js';
+import { DynamoPromptPackStore } from './stores/dynamo-prompt-pack-store.js';
 import { DynamoRunStore } from './stores/dynamo-run-store.js';
 import { S3ArtifactStore } from './stores/s3-artifact-store.js';
 
 /**
- * The step runner's deps in Lambda: SDK clients from the default chain (region, credentials and
- * endpoints such as `AWS_ENDPOINT_URL_S3` come from the environment), built once per container.
+ * The step runner's deps in Lambda. SDK clients come from the default chain (region, credentials and
+ * endpoints such as `AWS_ENDPOINT_URL_S3` come from the environment) and are built once per
+ * container; the returned function is called once per invocation and adds the provider router for
+ * the keys current at that moment. With key secrets configured, keys are read from Secrets Manager
+ * (cached for a few minutes), never from the environment; without, from the standard key variables.
+ *
+ * @example
+ * const depsNow = createDeps(readStepRunnerConfig(process.env), process.env);
+ * await runStep(event, await depsNow());
  */
 export function createDeps(
   config: StepRunnerConfig,
   env: Readonly<Record<string, string | undefined>>,
-): StepRunnerDeps {
+): () => Promise<StepRunnerDeps> {
   const s3 = new S3Client({ forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true' });
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const artifacts = new S3ArtifactStore(s3, config.ARTIFACT_BUCKET);
-  return {
+  const stores = {
     artifacts,
     runs: new DynamoRunStore(db, { runs: config.RUNS_TABLE, attempts: config.ATTEMPTS_TABLE }),
-    // TODO(#4): read provider keys from Secrets Manager at run time instead of the environment.
-    providerFor: createProviderRouter(providerSettingsFromEnv(env, { mode: config.PROVIDER_MODE })),
     loadBundle: cachedBundleLoader(artifacts),
     now: () => new Date(),
+    promptPacks: new PromptPackRegistry(new DynamoPromptPackStore(db, config.RUNS_TABLE, artifacts)),
   };
+  const settings = providerSettingsFromEnv(env, { mode: config.PROVIDER_MODE });
+  const routerNow = keyedProviderRouter(settings, keysOf(config, settings));
+  return async () => ({ ...stores, providerFor: await routerNow() });
+}
+
+/** Secrets Manager when any key secret is configured; otherwise the keys of the environment. */
+function keysOf(config: StepRunnerConfig, fromEnv: ProviderKeys): KeySource {
+  const { ANTHROPIC_KEY_SECRET: anthropic, GEMINI_KEY_SECRET: gemini } = config;
+  if (anthropic === undefined && gemini === undefined) return async () => fromEnv;
+  return secretsKeySource({
+    ...(anthropic === undefined ? {} : { anthropic }),
+    ...(gemini === undefined ? {} : { gemini }),
+  });
 }

@@ -15,6 +15,20 @@ export const ErrorName = {
   ProviderInvalidRequest: 'Provider.InvalidRequest',
   TemplateUnresolved: 'Template.Unresolved',
   SpecNotFound: 'Spec.NotFound',
+  OutputInvalid: 'Output.Invalid',
+  FallbackUnavailable: 'Fallback.Unavailable',
+  BatchTooManyFailures: 'Batch.TooManyFailures',
+  StepEchoFailed: 'Step.EchoFailed',
+  DataInvalidInput: 'Data.InvalidInput',
+  FileNotFound: 'File.NotFound',
+  FileInvalidPath: 'File.InvalidPath',
+  FileInvalidContent: 'File.InvalidContent',
+  FileValidationFailed: 'File.ValidationFailed',
+  LoopMaxIterations: 'Loop.MaxIterations',
+  LoopTooManyItems: 'Loop.TooManyItems',
+  LoopItemsInvalid: 'Loop.ItemsInvalid',
+  OutputFieldsTooLarge: 'Output.FieldsTooLarge',
+  PromptPackInvalid: 'PromptPack.Invalid',
 } as const;
 
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
@@ -34,6 +48,26 @@ export const PERMANENT_ERRORS: readonly ErrorName[] = [
   ErrorName.ProviderInvalidRequest,
   ErrorName.TemplateUnresolved,
   ErrorName.SpecNotFound,
+  // Never retried as such: a step with output_schema catches it into its repair loop, and
+  // claude_robust into its fallback chain.
+  ErrorName.OutputInvalid,
+  ErrorName.FallbackUnavailable,
+  ErrorName.BatchTooManyFailures,
+  // Data and file steps are deterministic: the same inputs fail the same way again.
+  ErrorName.StepEchoFailed,
+  ErrorName.DataInvalidInput,
+  ErrorName.FileNotFound,
+  ErrorName.FileInvalidPath,
+  ErrorName.FileInvalidContent,
+  ErrorName.FileValidationFailed,
+  // Loops are bounded on purpose: hitting a bound again on a retry would only repeat the work.
+  ErrorName.LoopMaxIterations,
+  ErrorName.LoopTooManyItems,
+  ErrorName.LoopItemsInvalid,
+  // Fields a Choice state reads must fit in the state; the same answer is as large on a retry.
+  ErrorName.OutputFieldsTooLarge,
+  // A prompt pack the runtime cannot render as DSPy did stays broken until the optimizer replaces it.
+  ErrorName.PromptPackInvalid,
 ];
 
 /**
@@ -100,6 +134,30 @@ export class TemplateUnresolvedError extends ElexirionError {
 export class SpecNotFoundError extends ElexirionError {
   constructor(message: string) {
     super(ErrorName.SpecNotFound, message);
+  }
+}
+
+/** The answer is not JSON matching the step's output schema; `message` lists what is wrong. */
+export class OutputInvalidError extends ElexirionError {
+  constructor(message: string) {
+    super(ErrorName.OutputInvalid, message);
+  }
+}
+
+/**
+ * The active prompt pack of a step cannot be used: it does not parse, belongs to another step, or the
+ * runtime's rendering of its golden samples differs from DSPy's.
+ */
+export class PromptPackInvalidError extends ElexirionError {
+  constructor(message: string) {
+    super(ErrorName.PromptPackInvalid, message);
+  }
+}
+
+/** A fallback had nothing to answer with (no cached response of the step exists). */
+export class FallbackUnavailableError extends ElexirionError {
+  constructor(message: string) {
+    super(ErrorName.FallbackUnavailable, message);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { LlmStepSpec, PromptPartSpec } from '../../statemachines/types.js';
+import { type SessionStore, sessionTranscript } from './session-store.js';
 import { referencedSteps, type TemplateScope } from './template-scope.js';
 
 /** The text sent to the model. */
@@ -6,6 +7,9 @@ export interface RenderedPrompt {
   readonly system?: string;
   readonly prompt: string;
 }
+
+/** The text of each `session_context` part, read from the session store before rendering. */
+export type SessionTexts = ReadonlyMap<PromptPartSpec, string>;
 
 /** Step ids a spec reads, through templates or `previous_response` parts. */
 export function stepsReadBy(spec: LlmStepSpec): string[] {
@@ -17,13 +21,30 @@ export function stepsReadBy(spec: LlmStepSpec): string[] {
   return [...referencedSteps(templates.filter((t) => t !== undefined)), ...previous];
 }
 
+/** Reads the stored turns every `session_context` part of a spec shows. */
+export async function loadSessionTexts(spec: LlmStepSpec, sessions: SessionStore): Promise<SessionTexts> {
+  const texts = new Map<PromptPartSpec, string>();
+  await Promise.all(
+    spec.prompt.map(async (part) => {
+      if (part.type !== 'session_context') return;
+      const { turns } = await sessions.read(part.session, part.includeLastN);
+      texts.set(part, sessionTranscript(turns));
+    }),
+  );
+  return texts;
+}
+
 /** Renders the prompt parts, joined with newlines as pipeline_ex does. */
-export function renderPrompt(spec: LlmStepSpec, scope: TemplateScope): RenderedPrompt {
-  const prompt = spec.prompt.map((part) => renderPart(part, scope)).join('\n');
+export function renderPrompt(
+  spec: LlmStepSpec,
+  scope: TemplateScope,
+  sessions: SessionTexts = new Map(),
+): RenderedPrompt {
+  const prompt = spec.prompt.map((part) => renderPart(part, scope, sessions)).join('\n');
   return spec.system === undefined ? { prompt } : { system: scope.render(spec.system), prompt };
 }
 
-function renderPart(part: PromptPartSpec, scope: TemplateScope): string {
+function renderPart(part: PromptPartSpec, scope: TemplateScope, sessions: SessionTexts): string {
   switch (part.type) {
     case 'static':
       return scope.render(part.content);
@@ -34,5 +55,8 @@ function renderPart(part: PromptPartSpec, scope: TemplateScope): string {
       const value = scope.stepField(part.step, part.extract.split('.'));
       return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
     }
+    case 'session_context':
+      // A conversation with no stored turn yet renders as nothing.
+      return sessions.get(part) ?? '';
   }
 }

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { SpecBundle } from '../../statemachines/types.js';
 import { artifactKeys } from './artifact-keys.js';
+import { scoreRunOutcome } from './evaluators/score-run-outcome.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
 import type { AttemptRecord, RunRecord, RunStore, RunUsage } from './ports/run-store.js';
+import { storeRunResults } from './run-results.js';
 import type { RunIdentity } from './step-event.js';
 
 /** Stores a run needs to start and finish. */
@@ -28,22 +30,28 @@ export function newRunId(now: Date): string {
 }
 
 /**
- * Records a new run before its execution starts: stores the spec bundle (content-addressed, so
- * storing it again is harmless) and a RUNNING run record. Inputs must already be resolved.
+ * Records a new run before its execution starts: stores the spec bundle unless it is stored already
+ * (it is content-addressed) and a RUNNING run record. Inputs must already be resolved. The run id
+ * is new unless the caller chose it (an idempotency claim names it before the run exists).
  */
 export async function startRun(
   options: {
     readonly tenantId: string;
     readonly bundle: SpecBundle;
     readonly inputs: Record<string, unknown>;
+    readonly runId?: string;
+    /** ARN of the state machine that will execute the run. */
+    readonly stateMachine?: string;
   },
   deps: RunLifecycleDeps,
 ): Promise<ExecutionInput> {
   const { tenantId, bundle, inputs } = options;
   const now = deps.now();
-  const runId = newRunId(now);
+  const runId = options.runId ?? newRunId(now);
   const bundleKey = artifactKeys.specBundle(tenantId, bundle.pipeline, bundle.hash);
-  await deps.artifacts.putJson(bundleKey, bundle);
+  // Content-addressed: once stored it never changes, so a run of a known bundle only checks for it
+  // (a HEAD is cheaper than a PUT, and concurrent runs do not rewrite the object under each other).
+  if ((await deps.artifacts.size(bundleKey)) === undefined) await deps.artifacts.putJson(bundleKey, bundle);
   await deps.runs.putRun({
     tenantId,
     runId,
@@ -52,36 +60,68 @@ export async function startRun(
     startedAt: now.toISOString(),
     inputs,
     bundleKey,
+    ...(options.stateMachine === undefined ? {} : { stateMachine: options.stateMachine }),
   });
   return { run: { tenantId, runId, pipeline: bundle.pipeline, bundleKey }, inputs };
 }
 
 /** How an execution ended, as the engine reports it. */
 export type ExecutionOutcome =
-  | { readonly status: 'SUCCEEDED' }
-  | { readonly status: 'FAILED'; readonly error: string; readonly cause: string };
+  | {
+      readonly status: 'SUCCEEDED';
+      /** The execution's final state, when the engine reports it; its step results are kept for reports. */
+      readonly output?: unknown;
+    }
+  | {
+      readonly status: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+      readonly error: string;
+      readonly cause: string;
+    };
+
+/** A run record after {@link finishRun}, and whether this call was the one that closed it. */
+export interface FinishedRun {
+  readonly record: RunRecord;
+  readonly changed: boolean;
+}
 
 /**
  * Closes a run record: final status, totals over every attempt (failed attempts included, since
- * they were paid for), and for a failure the error and the step it came from.
+ * they were paid for), and for a failure the error and the step it came from. Only a RUNNING record
+ * of the same redrive is closed, with a conditional write, so duplicate or late status events and
+ * concurrent closers change it once; the others get `changed: false` and the stored record. The
+ * closer also scores the run's `step_succeeded` evaluators.
+ *
+ * @param redriveCount the redrive the outcome belongs to (0 for the first execution).
  */
 export async function finishRun(
-  run: RunIdentity,
+  run: Pick<RunIdentity, 'tenantId' | 'runId'>,
   outcome: ExecutionOutcome,
   deps: RunLifecycleDeps,
-): Promise<RunRecord> {
+  redriveCount = 0,
+): Promise<FinishedRun> {
   const existing = await deps.runs.getRun(run.tenantId, run.runId);
   if (!existing) throw new Error(`run ${run.runId} of tenant ${run.tenantId} has no record to finish`);
+  if (existing.status !== 'RUNNING' || (existing.redriveCount ?? 0) !== redriveCount) {
+    return { record: existing, changed: false };
+  }
   const attempts = await deps.runs.listAttempts(run.tenantId, run.runId);
+  // A redriven run drops the error and end time of the execution it resumed.
+  const { error: _error, finishedAt: _finishedAt, ...open } = existing;
   const finished: RunRecord = {
-    ...existing,
+    ...open,
     status: outcome.status,
     finishedAt: deps.now().toISOString(),
     usage: totalUsage(attempts),
-    ...(outcome.status === 'FAILED' ? { error: failureOf(outcome, attempts) } : {}),
+    ...(outcome.status === 'SUCCEEDED' ? {} : { error: failureOf(outcome, attempts) }),
   };
-  await deps.runs.putRun(finished);
-  return finished;
+  // Evaluators that wait for a later step (`step_succeeded`) can score only now; before the close, so
+  // a failure leaves the run open for the retried event rather than closed without its scores.
+  await scoreRunOutcome(finished, attempts, deps);
+  if (outcome.status === 'SUCCEEDED') await storeRunResults(run, outcome.output, deps.artifacts);
+  if (await deps.runs.replaceRun(finished, { status: 'RUNNING', redriveCount })) {
+    return { record: finished, changed: true };
+  }
+  return { record: (await deps.runs.getRun(run.tenantId, run.runId)) ?? finished, changed: false };
 }
 
 /** Sums tokens and cost over attempts. */
@@ -96,11 +136,15 @@ export function totalUsage(attempts: readonly AttemptRecord[]): RunUsage {
   );
 }
 
-/** The failing step is the last one whose attempts all failed; its last error names the failure. */
+/**
+ * A FAILED run failed in the last step whose attempts all failed, and that step's last error names
+ * the failure; a run that timed out or was stopped is described by the engine's error and cause.
+ */
 function failureOf(
-  outcome: Extract<ExecutionOutcome, { status: 'FAILED' }>,
+  outcome: Exclude<ExecutionOutcome, { status: 'SUCCEEDED' }>,
   attempts: readonly AttemptRecord[],
 ) {
+  if (outcome.status !== 'FAILED') return { name: outcome.error, message: outcome.cause };
   const succeeded = new Set(attempts.filter((a) => a.status === 'SUCCEEDED').map((a) => a.stepId));
   const lastFailed = attempts
     .filter((a) => a.status === 'FAILED' && !succeeded.has(a.stepId))

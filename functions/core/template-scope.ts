@@ -1,8 +1,17 @@
-import { parseTemplate, renderTemplate, type TemplateRef, wholeValueRef } from '../../pipelines/templates.js';
+import {
+  evaluateCall,
+  parseTemplate,
+  renderTemplate,
+  segmentRefs,
+  type TemplateRef,
+  wholeValueTemplate,
+} from '../../pipelines/templates.js';
 import { TemplateUnresolvedError } from './errors.js';
+import { expandResults } from './expand-results.js';
 import { valueAtPath } from './json-reply.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
 import type { StepArtifact, StepRunnerEvent } from './step-event.js';
+import { dataStepOutput } from './steps/data-step-result.js';
 
 /** The response of an earlier step, as templates and prompt parts read it. */
 export interface StepOutput {
@@ -34,6 +43,10 @@ export class TemplateScope {
           throw new TemplateUnresolvedError(
             `step "${stepId}" has not run in this run, so its output is missing`,
           );
+        // A Pass state leaves a small result in the state itself; everything else is in S3.
+        // Nested references (a loop's iterations) are replaced by their answers (see expandResults).
+        if (!isArtifactRef(ref))
+          return void outputs.set(stepId, dataStepOutput(await expandResults(ref, artifacts)));
         const artifact = await artifacts.getJson<StepArtifact>(ref.artifact.key);
         outputs.set(stepId, artifact.response);
       }),
@@ -74,7 +87,12 @@ export class TemplateScope {
       const [stepId = '', ...path] = ref.path;
       return this.stepField(stepId, path);
     }
-    const source = ref.root === 'inputs' ? this.event.inputs : this.event.global_vars;
+    const source =
+      ref.root === 'inputs'
+        ? this.event.inputs
+        : ref.root === 'loop'
+          ? this.event.loop
+          : this.event.global_vars;
     const value = valueAtPath(source, ref.path);
     if (value === undefined) throw new TemplateUnresolvedError(`${ref.raw} has no value in this run`);
     return value;
@@ -82,14 +100,17 @@ export class TemplateScope {
 
   /** Renders a string template to text. */
   render(text: string): string {
-    return renderTemplate(parseTemplate(text).segments, (ref) => this.resolve(ref));
+    return withCallErrors(() => renderTemplate(parseTemplate(text).segments, (ref) => this.resolve(ref)));
   }
 
   /** Evaluates a value: a string that is one whole template keeps the referenced value's type. */
   evaluate(value: unknown): unknown {
     if (typeof value === 'string') {
-      const whole = wholeValueRef(value);
-      return whole ? this.resolve(whole) : this.render(value);
+      const whole = wholeValueTemplate(value);
+      if (whole?.kind === 'ref') return this.resolve(whole.ref);
+      if (whole?.kind === 'call')
+        return withCallErrors(() => evaluateCall(whole.call, (ref) => this.resolve(ref)));
+      return this.render(value);
     }
     if (Array.isArray(value)) return value.map((inner) => this.evaluate(inner));
     if (value !== null && typeof value === 'object') {
@@ -104,9 +125,8 @@ export function referencedSteps(values: readonly unknown[]): string[] {
   const found: string[] = [];
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
-      for (const segment of parseTemplate(value).segments) {
-        if (segment.kind === 'ref' && segment.ref.root === 'steps' && segment.ref.path[0])
-          found.push(segment.ref.path[0]);
+      for (const ref of segmentRefs(parseTemplate(value).segments)) {
+        if (ref.root === 'steps' && ref.path[0]) found.push(ref.path[0]);
       }
     } else if (value !== null && typeof value === 'object') {
       Object.values(value).forEach(visit);
@@ -114,4 +134,25 @@ export function referencedSteps(values: readonly unknown[]): string[] {
   };
   values.forEach(visit);
   return found;
+}
+
+/** True for a reference to an artifact in S3, false for a result a Pass state left in the state. */
+function isArtifactRef(entry: object): entry is { readonly artifact: { readonly key: string } } {
+  const artifact = (entry as { artifact?: unknown }).artifact;
+  return (
+    typeof artifact === 'object' &&
+    artifact !== null &&
+    typeof (artifact as { key?: unknown }).key === 'string'
+  );
+}
+
+/** Runs a template evaluation, turning a function's bad argument or division by zero into a named error. */
+function withCallErrors<T>(evaluate: () => T): T {
+  try {
+    return evaluate();
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError)
+      throw new TemplateUnresolvedError(error.message);
+    throw error;
+  }
 }

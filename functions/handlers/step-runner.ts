@@ -8,25 +8,34 @@ import middy from '@middy/core';
 import { readStepRunnerConfig } from '../core/config.js';
 import { createDeps } from '../core/create-deps.js';
 import { isStepRef } from '../core/step-event.js';
+import { STEP_METRICS } from '../core/step-metrics.js';
 import { handleStepRunnerEvent } from '../core/step-runner-handler.js';
 
-const SERVICE = 'elexirion-step-runner';
-const logger = new Logger({ serviceName: SERVICE });
-const metrics = new Metrics({ namespace: 'Elexirion', serviceName: SERVICE });
-const tracer = new Tracer({ serviceName: SERVICE });
+const { service, names } = STEP_METRICS;
 // Once per container; the core never reads the environment itself.
-const deps = createDeps(readStepRunnerConfig(process.env), process.env);
+const config = readStepRunnerConfig(process.env);
+const depsNow = createDeps(config, process.env);
+const logger = new Logger({ serviceName: service });
+// Tenants may share an account, so every metric says whose it is (one value per function: low cardinality).
+const metrics = new Metrics({
+  namespace: STEP_METRICS.namespace,
+  serviceName: service,
+  defaultDimensions: { [STEP_METRICS.tenantDimension]: config.TENANT_ID },
+});
+const tracer = new Tracer({ serviceName: service });
 
 /**
  * The step-runner Lambda: one step of one run per invocation. Errors propagate with their `name`
  * intact, so the state machine's Retry and Catch match them; nothing here turns a failure into success.
  */
 export const handler = middy(async (event: unknown) => {
-  const result = await handleStepRunnerEvent(event, deps);
+  const result = await handleStepRunnerEvent(event, await depsNow());
   if (isStepRef(result)) {
-    metrics.addMetric('InputTokens', MetricUnit.Count, result.inputTokens);
-    metrics.addMetric('OutputTokens', MetricUnit.Count, result.outputTokens);
-    metrics.addMetric('ProviderLatency', MetricUnit.Milliseconds, result.latencyMs);
+    metrics.addMetric(names.inputTokens, MetricUnit.Count, result.inputTokens);
+    metrics.addMetric(names.outputTokens, MetricUnit.Count, result.outputTokens);
+    metrics.addMetric(names.providerLatency, MetricUnit.Milliseconds, result.latencyMs);
+    metrics.addMetric(names.costUsd, MetricUnit.NoUnit, result.costUsd);
+    metrics.addMetric(names.degradedSteps, MetricUnit.Count, result.degraded ? 1 : 0);
   }
   return result;
 })

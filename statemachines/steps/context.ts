@@ -1,6 +1,6 @@
 import type { Step } from '../../pipelines/schema.js';
 import type { Pipeline, PipelineIssue } from '../../pipelines/types.js';
-import type { AslObject, StepSpec } from '../types.js';
+import type { AslObject, ChildStateMachine, StepSpec } from '../types.js';
 
 /** A problem an emitter reports; the compiler adds severity and, when missing, an empty range. */
 export type ReportedIssue = Omit<PipelineIssue, 'severity' | 'range'> & Partial<Pick<PipelineIssue, 'range'>>;
@@ -29,6 +29,11 @@ export interface SequenceOptions {
   readonly knownGlobalVars: ReadonlySet<string>;
   /** The state after the sequence; undefined ends the enclosing state machine or branch. */
   readonly next: string | undefined;
+  /**
+   * The pipeline the steps belong to, when it is not the enclosing one: a nested pipeline's file has
+   * its own defaults and `file` parts.
+   */
+  readonly pipeline?: Pipeline;
 }
 
 /**
@@ -39,6 +44,27 @@ export interface EmittedStep {
   readonly startAt: string;
   readonly states: AslObject;
   readonly specs: Readonly<Record<string, StepSpec>>;
+  /**
+   * Child state machines the sub-graph starts (nested pipelines), by placeholder. An emitter that
+   * wraps a nested sequence passes them on with the specs (see `mergeEmitted`).
+   */
+  readonly machines?: Readonly<Record<string, ChildStateMachine>>;
+}
+
+/**
+ * Everything several sub-graphs emit, as one: their states, specs and child state machines. Emitters
+ * that compose nested sequences use it so that nothing nested is dropped.
+ */
+export function mergeEmitted(startAt: string, parts: readonly Omit<EmittedStep, 'startAt'>[]): EmittedStep {
+  const states: AslObject = {};
+  const specs: Record<string, StepSpec> = {};
+  const machines: Record<string, ChildStateMachine> = {};
+  for (const part of parts) {
+    Object.assign(states, part.states);
+    Object.assign(specs, part.specs);
+    Object.assign(machines, part.machines);
+  }
+  return Object.keys(machines).length > 0 ? { startAt, states, specs, machines } : { startAt, states, specs };
 }
 
 /** An emitted step made of one state named after the step. */

@@ -1,83 +1,125 @@
-import { resolveModel } from '../../functions/core/providers/models.js';
-import type { ClaudeStep, GeminiStep, PromptPart, Workflow } from '../../pipelines/schema.js';
-import type { LlmStepSpec, PromptPartSpec } from '../types.js';
-import { type EmitContext, type EmittedStep, singleState } from './context.js';
-import { stepResultPath, stepRunnerTask } from './step-runner-task.js';
+import type { ClaudeStep, GeminiStep } from '../../pipelines/schema.js';
+import type { ClaudeExtractStep } from '../../pipelines/steps/claude-extract.js';
+import { JSON_EXTRACTION_FORMATS } from '../../pipelines/steps/claude-extract.js';
+import type { ClaudeSessionStep } from '../../pipelines/steps/claude-session.js';
+import type { ClaudeSmartStep } from '../../pipelines/steps/claude-smart.js';
+import type { GeminiInstructorStep } from '../../pipelines/steps/gemini-instructor.js';
+import type { Pipeline } from '../../pipelines/types.js';
+import { FALLBACK_MODEL_ERRORS, STEP_RETRIERS } from '../policies.js';
+import { resolvePreset } from '../presets.js';
+import type { LlmStepSpec } from '../types.js';
+import type { EmitContext, EmittedStep } from './context.js';
+import { withLearning } from './learning-spec.js';
+import { emitLlmCall } from './llm-graph.js';
+import { claudeSpec, geminiSpec, sessionRef } from './llm-spec.js';
+import { stepResultPath } from './step-runner-task.js';
 
-const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
-const DEFAULT_TIMEOUT_MS = 120_000;
 /** Room above the provider timeout for reading inputs and writing the artifact and metrics. */
 const TASK_TIMEOUT_HEADROOM_SECONDS = 30;
 
-/** Compiles a `claude` or `gemini` step: one step-runner Task and the spec it runs. */
-export function emitLlmStep(step: ClaudeStep | GeminiStep, ctx: EmitContext): EmittedStep {
-  const spec = step.type === 'claude' ? claudeSpec(step, ctx.pipeline) : geminiSpec(step, ctx.pipeline);
-  const state = stepRunnerTask({
+/** Repairs of an answer that fails its output schema, when the step does not say. */
+export const DEFAULT_OUTPUT_SCHEMA_REPAIRS = 2;
+
+/** pipeline_ex's fixed InstructorLite schema, used by a `gemini_instructor` step that declares none. */
+export const INSTRUCTOR_DEFAULT_SCHEMA: Readonly<Record<string, unknown>> = {
+  type: 'object',
+  properties: { text: { type: 'string' }, analysis: { type: 'string' }, summary: { type: 'string' } },
+  required: ['text'],
+};
+
+/** Output tokens of a `gemini_instructor` step, as pipeline_ex's instructor call asks for. */
+const INSTRUCTOR_MAX_OUTPUT_TOKENS = 2048;
+
+/** The LLM step types that make one model call. */
+export type SingleCallStep =
+  | ClaudeStep
+  | GeminiStep
+  | ClaudeSmartStep
+  | ClaudeExtractStep
+  | GeminiInstructorStep
+  | ClaudeSessionStep;
+
+/**
+ * Compiles a one-call LLM step: the step-runner Task with the standard Retry, plus a repair loop
+ * when the step has an output schema and a fallback-model state when it has a fallback model (see
+ * `emitLlmCall`).
+ */
+export function emitLlmStep(step: SingleCallStep, ctx: EmitContext): EmittedStep {
+  const spec = llmStepSpec(step, ctx.pipeline);
+  const states = emitLlmCall({
+    name: step.name,
     stepId: step.name,
+    recordPath: stepResultPath(step.name),
     resultPath: stepResultPath(step.name),
-    timeoutSeconds: Math.ceil(spec.timeoutMs / 1000) + TASK_TIMEOUT_HEADROOM_SECONDS,
+    timeoutSeconds: taskTimeoutSeconds(spec),
+    retry: STEP_RETRIERS,
+    repairs: repairBudget(spec, step.output_schema_repairs),
+    ...(spec.fallback?.model === undefined ? {} : { fallbackModelErrors: FALLBACK_MODEL_ERRORS }),
+    onFailure: [],
     next: ctx.next,
   });
-  return singleState(step.name, state, spec);
+  return { startAt: step.name, states, specs: { [step.name]: spec } };
 }
 
-function claudeSpec(step: ClaudeStep, pipeline: EmitContext['pipeline']): LlmStepSpec {
-  const defaults = pipeline.workflow.defaults;
-  // Step options override the workflow's defaults field by field.
-  const options = { ...defaults?.claude_options, ...step.claude_options };
-  const system = [options.system_prompt, options.append_system_prompt].filter(Boolean).join('\n\n');
-  return {
-    kind: 'llm',
-    family: 'claude',
-    model: resolveModel('claude', options.model ?? defaults?.claude_model),
-    ...(system ? { system } : {}),
-    prompt: promptSpec(step, pipeline),
-    maxOutputTokens: options.max_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
-    timeoutMs: options.timeout_ms ?? defaultTimeoutMs(pipeline.workflow),
-  };
+/** TimeoutSeconds of a step-runner Task calling a model: the provider timeout plus headroom. */
+export function taskTimeoutSeconds(spec: LlmStepSpec): number {
+  return Math.ceil(spec.timeoutMs / 1000) + TASK_TIMEOUT_HEADROOM_SECONDS;
 }
 
-function geminiSpec(step: GeminiStep, pipeline: EmitContext['pipeline']): LlmStepSpec {
-  const defaults = pipeline.workflow.defaults;
-  const budget = { ...defaults?.gemini_token_budget, ...step.token_budget };
-  return {
-    kind: 'llm',
-    family: 'gemini',
-    model: resolveModel('gemini', step.model ?? defaults?.gemini_model),
-    prompt: promptSpec(step, pipeline),
-    maxOutputTokens: budget.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
-    ...(budget.temperature === undefined ? {} : { temperature: budget.temperature }),
-    ...(budget.top_p === undefined ? {} : { topP: budget.top_p }),
-    ...(budget.top_k === undefined ? {} : { topK: budget.top_k }),
-    timeoutMs: step.timeout_ms ?? defaultTimeoutMs(pipeline.workflow),
-  };
+/** How many repairs a spec gets: none without an output schema. */
+export function repairBudget(spec: LlmStepSpec, declared: number | undefined): number {
+  return spec.outputSchema === undefined ? 0 : (declared ?? DEFAULT_OUTPUT_SCHEMA_REPAIRS);
 }
 
-function defaultTimeoutMs(workflow: Workflow): number {
-  const seconds = workflow.defaults?.timeout_seconds;
-  return seconds === undefined ? DEFAULT_TIMEOUT_MS : seconds * 1000;
-}
-
-function promptSpec(step: ClaudeStep | GeminiStep, pipeline: EmitContext['pipeline']): PromptPartSpec[] {
-  return step.prompt.map((part) => partSpec(part, pipeline));
-}
-
-function partSpec(part: PromptPart, pipeline: EmitContext['pipeline']): PromptPartSpec {
-  switch (part.type) {
-    case 'static':
-      return { type: 'static', content: part.content };
-    case 'file':
-      return { type: 'file', path: part.path, content: fileContent(pipeline, part.path) };
-    case 'previous_response':
-      return part.extract === undefined
-        ? { type: 'previous_response', step: part.step }
-        : { type: 'previous_response', step: part.step, extract: part.extract };
+/** The spec of a one-call LLM step, by type. */
+export function llmStepSpec(step: SingleCallStep, pipeline: Pipeline): LlmStepSpec {
+  const workflow = pipeline.workflow;
+  switch (step.type) {
+    case 'claude':
+      return withLearning(claudeSpec(step, pipeline), step, pipeline);
+    case 'gemini':
+      return withLearning(geminiSpec(step, pipeline), step, pipeline);
+    case 'claude_smart':
+      return claudeSpec(step, pipeline, resolvePreset(step, workflow));
+    case 'claude_extract': {
+      const config = step.extraction_config;
+      const format = config?.format ?? 'text';
+      // A JSON format without a schema still asks for JSON: `{}` accepts any JSON value.
+      const outputSchema = JSON_EXTRACTION_FORMATS.includes(format) ? (step.output_schema ?? {}) : undefined;
+      return {
+        ...claudeSpec({ ...step, output_schema: outputSchema }, pipeline, resolvePreset(step, workflow)),
+        extraction: {
+          format,
+          postProcessing: config?.post_processing ?? [],
+          maxSummaryLength: config?.max_summary_length ?? 500,
+          includeMetadata: config?.include_metadata ?? false,
+        },
+      };
+    }
+    case 'gemini_instructor':
+      return geminiSpec(
+        {
+          prompt: step.prompt,
+          model: step.model,
+          timeout_ms: step.timeout_ms,
+          token_budget: {
+            max_output_tokens:
+              step.max_output_tokens ??
+              workflow.defaults?.gemini_token_budget?.max_output_tokens ??
+              INSTRUCTOR_MAX_OUTPUT_TOKENS,
+            ...(step.temperature === undefined ? {} : { temperature: step.temperature }),
+          },
+          output_schema: step.output_schema ?? step.schema ?? INSTRUCTOR_DEFAULT_SCHEMA,
+        },
+        pipeline,
+      );
+    case 'claude_session': {
+      const config = step.session_config;
+      const session = sessionRef(pipeline, config?.session_name ?? step.name);
+      return {
+        ...claudeSpec(step, pipeline, resolvePreset(step, workflow)),
+        session: config?.max_turns === undefined ? session : { ...session, maxTurns: config.max_turns },
+      };
+    }
   }
-}
-
-function fileContent(pipeline: EmitContext['pipeline'], path: string): string {
-  const content = pipeline.files[path];
-  // The loader reads every file part or reports FILE_NOT_FOUND, so this is a bug, not a user error.
-  if (content === undefined) throw new Error(`internal: file part ${path} was not read by the loader`);
-  return content;
 }

@@ -9,26 +9,41 @@ import { transition } from './context.js';
  * those stay in S3, far from the 256 KiB state limit.
  */
 export function stepRunnerTask(options: {
-  readonly stepId: string;
-  /** Where the runner's reply goes in the state. */
-  readonly resultPath: string;
+  /** The step id, or `{path}` for a step id read from the state (a Map iteration's task). */
+  readonly stepId: string | { readonly path: string };
+  /** Where the runner's reply goes in the state; absent: it becomes the state. */
+  readonly resultPath?: string;
   readonly timeoutSeconds: number;
   readonly next: string | undefined;
+  /** More event fields (`mode`, `recovery.$`, …). */
+  readonly parameters?: AslObject;
+  /** Shapes the reply before `resultPath`. */
+  readonly resultSelector?: AslObject;
+  /** @default STEP_RETRIERS */
+  readonly retry?: readonly AslObject[];
+  readonly catch?: readonly AslObject[];
+  /** Inside a loop body: where the loop context is in the state, passed to the runner as `loop`. */
+  readonly loop?: string;
 }): AslObject {
+  const stepId = options.stepId;
   return {
     Type: 'Task',
     // The bare function ARN: the state's result is the handler's reply, with no Payload envelope.
     Resource: Placeholder.StepRunner,
     Parameters: {
-      stepId: options.stepId,
+      ...(typeof stepId === 'string' ? { stepId } : { 'stepId.$': stepId.path }),
       'run.$': '$.run',
       'inputs.$': '$.inputs',
       'global_vars.$': '$.global_vars',
       'steps.$': '$.steps',
+      ...(options.loop === undefined ? {} : { 'loop.$': options.loop }),
+      ...options.parameters,
     },
-    ResultPath: options.resultPath,
+    ...(options.resultSelector === undefined ? {} : { ResultSelector: options.resultSelector }),
+    ...(options.resultPath === undefined ? {} : { ResultPath: options.resultPath }),
     TimeoutSeconds: options.timeoutSeconds,
-    Retry: [...STEP_RETRIERS],
+    Retry: [...(options.retry ?? STEP_RETRIERS)],
+    ...(options.catch === undefined || options.catch.length === 0 ? {} : { Catch: [...options.catch] }),
     ...transition(options.next),
   };
 }

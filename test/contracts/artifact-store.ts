@@ -75,5 +75,53 @@ export function describeArtifactStore({ create }: ArtifactStoreContractOptions):
       expect(keys).toEqual([`${root}runs/r1/a.json`, `${root}runs/r1/b.json`]);
       expect(await store.list(`${root}nothing/`)).toEqual([]);
     });
+
+    it('stores text as written, with the digest and size of its UTF-8 bytes', async () => {
+      // Prepare
+      const text = 'name,city\nAda,Zürich\n';
+
+      // Act
+      const ref = await store.putText(`${root}workspace/people.csv`, text, 'text/csv');
+
+      // Assess
+      expect(await store.getText(`${root}workspace/people.csv`)).toBe(text);
+      expect(ref).toMatchObject({
+        key: `${root}workspace/people.csv`,
+        sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+        bytes: Buffer.byteLength(text, 'utf8'),
+      });
+      expect(await store.size(`${root}workspace/people.csv`)).toBe(Buffer.byteLength(text, 'utf8'));
+      expect(await store.size(`${root}workspace/missing.csv`)).toBeUndefined();
+      await expect(store.getText(`${root}workspace/missing.csv`)).rejects.toMatchObject({
+        name: 'NoSuchKey',
+      });
+    });
+
+    it('copies an object, keys with spaces and non-ASCII letters included', async () => {
+      // Prepare
+      await store.putText(`${root}workspace/in/a b ü.txt`, 'hello', 'text/plain');
+
+      // Act
+      await store.copy(`${root}workspace/in/a b ü.txt`, `${root}workspace/out/copy.txt`);
+
+      // Assess
+      expect(await store.getText(`${root}workspace/out/copy.txt`)).toBe('hello');
+      expect(await store.getText(`${root}workspace/in/a b ü.txt`)).toBe('hello');
+      await expect(store.copy(`${root}workspace/none.txt`, `${root}workspace/x.txt`)).rejects.toMatchObject({
+        name: 'NoSuchKey',
+      });
+    });
+
+    it('deletes objects, ignoring keys that do not exist', async () => {
+      // Prepare
+      await store.putText(`${root}workspace/a.txt`, 'a', 'text/plain');
+      await store.putText(`${root}workspace/b.txt`, 'b', 'text/plain');
+
+      // Act
+      await store.delete([`${root}workspace/a.txt`, `${root}workspace/missing.txt`]);
+
+      // Assess
+      expect(await store.list(`${root}workspace/`)).toEqual([`${root}workspace/b.txt`]);
+    });
   });
 }

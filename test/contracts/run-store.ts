@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AttemptRecord, RunRecord, RunStore } from '../../functions/core/ports/run-store.js';
+import type {
+  AttemptRecord,
+  IdempotencyRecord,
+  PipelineRecord,
+  RunRecord,
+  RunStore,
+  ScoreRecord,
+} from '../../functions/core/ports/run-store.js';
 
 /** How a contract run gets a store to test. */
 export interface RunStoreContractOptions {
@@ -54,6 +61,62 @@ function attemptRecord(tenantId: string, runId: string, stepId: string, attempt:
     promptVersion: 'p1',
     startedAt: '2026-11-02T10:00:01.000Z',
     artifactKey: `tenants/${tenantId}/runs/${runId}/steps/${stepId}/${attempt}.json`,
+  };
+}
+
+/** A claim of the key `k-1` of pipeline `summarize` for a run. */
+function claimRecord(tenantId: string, runId: string): IdempotencyRecord {
+  return {
+    tenantId,
+    pipeline: 'summarize',
+    key: 'k-1',
+    runId,
+    requestHash: 'h1',
+    createdAt: '2026-11-02T10:00:00.000Z',
+    expiresAt: 4_000_000_000,
+  };
+}
+
+/** A score for a run. */
+function feedbackRecord(tenantId: string, runId: string, feedbackId: string, createdAt: string) {
+  return { tenantId, runId, feedbackId, score: 0.5, comment: 'ok', createdAt };
+}
+
+/** An evaluator's score of one attempt. */
+function scoreRecord(
+  tenantId: string,
+  runId: string,
+  stepId: string,
+  attempt: number,
+  evaluator: string,
+  score: number,
+): ScoreRecord {
+  const createdAt = '2026-11-02T10:02:00.000Z';
+  return {
+    tenantId,
+    runId,
+    stepId,
+    attempt,
+    evaluator,
+    kind: 'regex',
+    score,
+    promptVersion: 'p1',
+    createdAt,
+  };
+}
+
+/** A registered pipeline. */
+function pipelineRecord(tenantId: string, name: string): PipelineRecord {
+  return {
+    tenantId,
+    name,
+    description: `the ${name} pipeline`,
+    bundleKey: `tenants/${tenantId}/specs/${name}/h.json`,
+    bundleHash: 'h',
+    stateMachine: `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`,
+    inputs: { topic: { type: 'string', required: false } },
+    steps: ['draft', 'review'],
+    updatedAt: '2026-11-02T10:00:00.000Z',
   };
 }
 
@@ -115,11 +178,12 @@ export function describeRunStore({ create }: RunStoreContractOptions): void {
       }
 
       // Act
-      const recent = await store.listRuns(tenant, 3);
+      const recent = await store.listRuns(tenant, { limit: 3 });
 
       // Assess
-      expect(recent.map((run) => run.runId)).toEqual(['r-0004', 'r-0003', 'r-0002']);
-      expect(recent[0]).toStrictEqual(minimalRun(tenant, 'r-0004'));
+      expect(recent.runs.map((run) => run.runId)).toEqual(['r-0004', 'r-0003', 'r-0002']);
+      expect(recent.runs[0]).toStrictEqual(minimalRun(tenant, 'r-0004'));
+      expect(recent.next).toBe('r-0002');
     });
 
     it("never shows one tenant another tenant's runs or attempts", async () => {
@@ -130,7 +194,7 @@ export function describeRunStore({ create }: RunStoreContractOptions): void {
       await store.putAttempt(attemptRecord(other, 'r-0001', 'draft', 1));
 
       // Act
-      const runs = await store.listRuns(tenant, 10);
+      const { runs } = await store.listRuns(tenant, { limit: 10 });
 
       // Assess
       expect(runs.map((run) => [run.tenantId, run.runId])).toEqual([[tenant, 'r-0001']]);
@@ -187,6 +251,203 @@ export function describeRunStore({ create }: RunStoreContractOptions): void {
         'review#1',
       ]);
       expect(attempts[0]).toStrictEqual(attemptRecord(tenant, 'r-0001', 'draft', 1));
+    });
+
+    it('pages through runs with the next id until none is left, each run once', async () => {
+      // Prepare
+      const ids = Array.from({ length: 7 }, (_, i) => `r-${String(i + 1).padStart(4, '0')}`);
+      for (const runId of ids) await store.putRun(minimalRun(tenant, runId));
+
+      // Act
+      const seen: string[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.listRuns(tenant, { limit: 3, ...(after ? { after } : {}) });
+        seen.push(...page.runs.map((run) => run.runId));
+        after = page.next;
+        pages++;
+      } while (after !== undefined);
+
+      // Assess
+      expect(seen).toEqual([...ids].reverse());
+      expect(pages).toBe(3);
+    });
+
+    it('filters runs by pipeline and status, paging over the matches only', async () => {
+      // Prepare
+      const runs: RunRecord[] = [
+        { ...minimalRun(tenant, 'r-0001'), pipeline: 'a', status: 'FAILED' },
+        { ...minimalRun(tenant, 'r-0002'), pipeline: 'b', status: 'FAILED' },
+        { ...minimalRun(tenant, 'r-0003'), pipeline: 'a', status: 'SUCCEEDED' },
+        { ...minimalRun(tenant, 'r-0004'), pipeline: 'a', status: 'FAILED' },
+        { ...minimalRun(tenant, 'r-0005'), pipeline: 'a', status: 'FAILED' },
+      ];
+      for (const run of runs) await store.putRun(run);
+
+      // Act
+      const first = await store.listRuns(tenant, { limit: 2, pipeline: 'a', status: 'FAILED' });
+      const second = await store.listRuns(tenant, {
+        limit: 2,
+        pipeline: 'a',
+        status: 'FAILED',
+        ...(first.next ? { after: first.next } : {}),
+      });
+      const ofB = await store.listRuns(tenant, { limit: 10, pipeline: 'b' });
+
+      // Assess
+      expect(first.runs.map((run) => run.runId)).toEqual(['r-0005', 'r-0004']);
+      expect(second).toEqual({ runs: [runs[0]] });
+      expect(ofB.runs.map((run) => run.runId)).toEqual(['r-0002']);
+    });
+
+    it('replaces a run only while it is in the expected status and redrive', async () => {
+      // Prepare
+      await store.putRun(minimalRun(tenant, 'r-0001'));
+      const done: RunRecord = { ...minimalRun(tenant, 'r-0001'), status: 'SUCCEEDED' };
+
+      // Act
+      const wrongStatus = await store.replaceRun(done, { status: 'FAILED', redriveCount: 0 });
+      const wrongRedrive = await store.replaceRun(done, { status: 'RUNNING', redriveCount: 1 });
+      const replaced = await store.replaceRun(done, { status: 'RUNNING', redriveCount: 0 });
+      const again = await store.replaceRun(done, { status: 'RUNNING', redriveCount: 0 });
+      const redriven = await store.replaceRun(
+        { ...done, status: 'RUNNING', redriveCount: 1 },
+        { status: 'SUCCEEDED', redriveCount: 0 },
+      );
+      const afterRedrive = await store.replaceRun(done, { status: 'RUNNING', redriveCount: 1 });
+      const missing = await store.replaceRun(minimalRun(tenant, 'r-0002'), {
+        status: 'RUNNING',
+        redriveCount: 0,
+      });
+
+      // Assess
+      expect([wrongStatus, wrongRedrive, replaced, again, redriven, afterRedrive, missing]).toEqual([
+        false,
+        false,
+        true,
+        false,
+        true,
+        true,
+        false,
+      ]);
+      expect(await store.getRun(tenant, 'r-0001')).toStrictEqual(done);
+    });
+
+    it('lets exactly one of 20 concurrent claims of an idempotency key win', async () => {
+      // Act
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.claimIdempotencyKey(claimRecord(tenant, `r-${i}`))),
+      );
+
+      // Assess
+      expect(claims.filter((claim) => claim.claimed)).toHaveLength(1);
+      const winner = claims.find((claim) => claim.claimed)?.record.runId;
+      expect(new Set(claims.map((claim) => claim.record.runId))).toEqual(new Set([winner]));
+      expect(claims.find((claim) => !claim.claimed)?.record).toStrictEqual(claimRecord(tenant, winner ?? ''));
+    });
+
+    it('scopes idempotency keys by tenant and pipeline, and lets expired ones be claimed again', async () => {
+      // Prepare
+      await store.claimIdempotencyKey({ ...claimRecord(tenant, 'r-old'), expiresAt: 1 });
+
+      // Act
+      const afterExpiry = await store.claimIdempotencyKey(claimRecord(tenant, 'r-new'));
+      const otherPipeline = await store.claimIdempotencyKey({
+        ...claimRecord(tenant, 'r-2'),
+        pipeline: 'other',
+      });
+      const otherTenant = await store.claimIdempotencyKey(claimRecord(`${tenant}-b`, 'r-3'));
+
+      // Assess
+      expect([afterExpiry.claimed, otherPipeline.claimed, otherTenant.claimed]).toEqual([true, true, true]);
+    });
+
+    it('releases a claim only while it names the same run', async () => {
+      // Prepare
+      await store.claimIdempotencyKey(claimRecord(tenant, 'r-1'));
+
+      // Act
+      await store.releaseIdempotencyKey(claimRecord(tenant, 'r-other'));
+      const stillHeld = await store.claimIdempotencyKey(claimRecord(tenant, 'r-2'));
+      await store.releaseIdempotencyKey(claimRecord(tenant, 'r-1'));
+      const free = await store.claimIdempotencyKey(claimRecord(tenant, 'r-3'));
+
+      // Assess
+      expect(stillHeld).toMatchObject({ claimed: false, record: { runId: 'r-1' } });
+      expect(free).toMatchObject({ claimed: true, record: { runId: 'r-3' } });
+    });
+
+    it('keeps feedback per run, oldest first, apart from attempts and other tenants', async () => {
+      // Prepare
+      const later = feedbackRecord(tenant, 'r-0001', 'f-2', '2026-11-02T10:05:00.000Z');
+      const earlier = {
+        ...feedbackRecord(tenant, 'r-0001', 'f-1', '2026-11-02T10:01:00.000Z'),
+        stepId: 'draft',
+      };
+      await store.putFeedback(later);
+      await store.putFeedback(earlier);
+      await store.putFeedback(feedbackRecord(`${tenant}-b`, 'r-0001', 'f-3', '2026-11-02T10:00:00.000Z'));
+      await store.putAttempt(attemptRecord(tenant, 'r-0001', 'draft', 1));
+
+      // Act
+      const feedback = await store.listFeedback(tenant, 'r-0001');
+      const attempts = await store.listAttempts(tenant, 'r-0001');
+
+      // Assess
+      expect(feedback).toStrictEqual([earlier, later]);
+      expect(attempts.map((a) => a.stepId)).toEqual(['draft']);
+    });
+
+    it('keeps scores per attempt and evaluator beside feedback; scoring again replaces', async () => {
+      // Prepare
+      const judged = {
+        ...scoreRecord(tenant, 'r-0001', 'draft', 2, 'judge', 0.4),
+        kind: 'llm_judge' as const,
+        detail: 'misses the point',
+        judge: {
+          model: 'mock-1',
+          usage: { inputTokens: 30, outputTokens: 4, cachedInputTokens: 0 },
+          costUsd: 0.001,
+        },
+      };
+      await store.putScore(scoreRecord(tenant, 'r-0001', 'draft', 2, 'valid', 0));
+      await store.putScore(scoreRecord(tenant, 'r-0001', 'draft', 2, 'valid', 1));
+      await store.putScore(judged);
+      await store.putScore(scoreRecord(tenant, 'r-0001', 'draft', 1, 'valid', 0));
+      await store.putScore(scoreRecord(`${tenant}-b`, 'r-0001', 'draft', 1, 'valid', 1));
+      await store.putFeedback(feedbackRecord(tenant, 'r-0001', 'f-1', '2026-11-02T10:01:00.000Z'));
+      await store.putAttempt(attemptRecord(tenant, 'r-0001', 'draft', 1));
+
+      // Act
+      const scores = await store.listScores(tenant, 'r-0001');
+
+      // Assess
+      expect(scores).toStrictEqual([
+        scoreRecord(tenant, 'r-0001', 'draft', 1, 'valid', 0),
+        judged,
+        scoreRecord(tenant, 'r-0001', 'draft', 2, 'valid', 1),
+      ]);
+      expect(await store.listFeedback(tenant, 'r-0001')).toHaveLength(1);
+      expect(await store.listAttempts(tenant, 'r-0001')).toHaveLength(1);
+    });
+
+    it('registers pipelines per tenant, kept out of the run listing', async () => {
+      // Prepare
+      await store.putPipeline(pipelineRecord(tenant, 'beta'));
+      await store.putPipeline(pipelineRecord(tenant, 'alpha'));
+      await store.putPipeline(pipelineRecord(`${tenant}-b`, 'gamma'));
+      await store.claimIdempotencyKey(claimRecord(tenant, 'r-1'));
+      await store.putRun(minimalRun(tenant, 'r-0001'));
+
+      // Act
+      const listed = await store.listPipelines(tenant);
+      const runs = await store.listRuns(tenant, { limit: 10 });
+
+      // Assess
+      expect(listed).toStrictEqual([pipelineRecord(tenant, 'alpha'), pipelineRecord(tenant, 'beta')]);
+      expect(await store.getPipeline(tenant, 'gamma')).toBeUndefined();
+      expect(runs.runs.map((run) => run.runId)).toEqual(['r-0001']);
     });
   });
 }

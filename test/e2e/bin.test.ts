@@ -26,7 +26,7 @@ describe('the elexirion executable', () => {
     const result = await elexirion(['--help'], await scratchDir());
 
     expect(result.code).toBe(0);
-    for (const command of ['validate', 'compile', 'run', 'runs', 'show'])
+    for (const command of ['validate', 'compile', 'run', 'runs', 'show', 'dev'])
       expect(result.stdout).toContain(`  ${command}`);
   });
 

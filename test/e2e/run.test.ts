@@ -67,6 +67,26 @@ describe('elexirion run', () => {
     }
   });
 
+  it('reports what control flow did: the branch a switch took and each loop iteration', async () => {
+    // Prepare
+    const cwd = await scratchDir();
+
+    // Act
+    const result = await runCli(['run', resolve('pipelines/examples/triage.yaml'), '--json'], { cwd });
+
+    // Assess
+    expect(result.code).toBe(0);
+    const { outputs } = JSON.parse(result.stdout);
+    expect(outputs.route).toEqual({ branch: 'high' });
+    expect(
+      outputs.checks.iterations.map((i: { item: string; status: string }) => [i.item, i.status]),
+    ).toEqual([
+      ['payments', 'SUCCEEDED'],
+      ['cart', 'SUCCEEDED'],
+    ]);
+    expect(outputs.checks.iterations[0].steps.check).toMatch(/payments service/);
+  });
+
   it('retries injected rate limits and records every attempt', async () => {
     // Prepare
     const cwd = await scratchDir();

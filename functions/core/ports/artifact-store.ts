@@ -20,4 +20,14 @@ export interface ArtifactStore {
   getJson<T = unknown>(key: string): Promise<T>;
   /** Keys under a prefix, in lexical order. */
   list(prefix: string): Promise<string[]>;
+  /** Writes UTF-8 text (a `file_ops` result in the workspace) with its media type. */
+  putText(key: string, text: string, contentType: string): Promise<ArtifactRef>;
+  /** Reads an object as UTF-8 text; rejects with `NoSuchKey` when the key does not exist. */
+  getText(key: string): Promise<string>;
+  /** Size in bytes of the object at `key`, or undefined when there is none. */
+  size(key: string): Promise<number | undefined>;
+  /** Copies an object inside the store; rejects with `NoSuchKey` when `from` does not exist. */
+  copy(from: string, to: string): Promise<void>;
+  /** Deletes objects; a key that does not exist is not an error. */
+  delete(keys: readonly string[]): Promise<void>;
 }

@@ -9,7 +9,12 @@ export interface CompletionRequest {
   /** Provider model id, already resolved from aliases (`claude-sonnet-4-5`, `gemini-2.5-flash`). */
   readonly model: string;
   readonly system?: string;
-  /** The rendered user prompt. */
+  /**
+   * Earlier turns of the conversation, oldest first, sent before `prompt` (a `claude_session`'s
+   * stored turns, or a repair's invalid answer). They alternate, starting with a user turn.
+   */
+  readonly messages?: readonly ChatMessage[];
+  /** The rendered user prompt: the last user turn. */
   readonly prompt: string;
   readonly maxOutputTokens: number;
   readonly temperature?: number;
@@ -17,6 +22,17 @@ export interface CompletionRequest {
   readonly topK?: number;
   /** Abort the call after this many milliseconds with `Provider.Timeout`. */
   readonly timeoutMs: number;
+  /**
+   * JSON Schema the answer must match: providers ask the model for JSON in that shape (structured
+   * output) where they can. The step runner validates the answer either way.
+   */
+  readonly outputSchema?: Readonly<Record<string, unknown>>;
+}
+
+/** One earlier turn of a conversation. */
+export interface ChatMessage {
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
 }
 
 /** Token counts of one call, as the provider reported them. */

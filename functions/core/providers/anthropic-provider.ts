@@ -4,6 +4,7 @@ import Anthropic, {
   APIConnectionTimeoutError,
   APIError,
 } from '@anthropic-ai/sdk';
+import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import { z } from 'zod';
 import { ErrorName, type ProviderError } from '../errors.js';
 import type { CompletionRequest, CompletionResult, Provider } from '../ports/provider.js';
@@ -76,7 +77,11 @@ export class AnthropicProvider implements Provider {
           model: request.model,
           max_tokens: request.maxOutputTokens,
           system: request.system,
-          messages: [{ role: 'user', content: request.prompt }],
+          messages: [
+            ...(request.messages ?? []).map(({ role, content }) => ({ role, content })),
+            { role: 'user', content: request.prompt },
+          ],
+          ...structuredOutput(request.outputSchema),
         },
         { timeout: request.timeoutMs, maxRetries: 0 },
       );
@@ -85,6 +90,19 @@ export class AnthropicProvider implements Provider {
       throw normalizeAnthropicError(error, request.model);
     }
   }
+}
+
+/**
+ * Asks for structured output when the answer must match a schema. The Messages API takes object
+ * schemas in a subset of JSON Schema, so the SDK's own transform moves the constraints it does not
+ * take (lengths, bounds, …) into descriptions; the step runner still checks the full schema. A schema
+ * whose root is not an object is left to the prompt and the runner's check.
+ */
+function structuredOutput(schema: Readonly<Record<string, unknown>> | undefined): {
+  output_config?: { format: { type: 'json_schema'; schema: Record<string, unknown> } };
+} {
+  if (schema?.type !== 'object') return {};
+  return { output_config: { format: { type: 'json_schema', schema: transformJSONSchema({ ...schema }) } } };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApiError, type GenerateContentResponse, GoogleGenAI } from '@google/genai';
+import { ApiError, type Content, type GenerateContentResponse, GoogleGenAI } from '@google/genai';
 import { z } from 'zod';
 import { ErrorName, type ProviderError } from '../errors.js';
 import type { CompletionRequest, CompletionResult, Provider } from '../ports/provider.js';
@@ -69,13 +69,17 @@ export class GeminiProvider implements Provider {
     try {
       const reply = await this.client.models.generateContent({
         model: request.model,
-        contents: request.prompt,
+        contents: request.messages?.length ? conversation(request) : request.prompt,
         config: {
           systemInstruction: request.system,
           maxOutputTokens: request.maxOutputTokens,
           temperature: request.temperature,
           topP: request.topP,
           topK: request.topK,
+          // Structured output: JSON only, in the schema's shape (the step runner validates it again).
+          ...(request.outputSchema === undefined
+            ? {}
+            : { responseMimeType: 'application/json', responseJsonSchema: request.outputSchema }),
           httpOptions: { timeout: request.timeoutMs, retryOptions: { attempts: 1 } },
         },
       });
@@ -84,6 +88,17 @@ export class GeminiProvider implements Provider {
       throw normalizeGeminiError(error, request.model);
     }
   }
+}
+
+/** Earlier turns and the prompt as Gemini contents; Gemini calls the assistant's role `model`. */
+function conversation(request: CompletionRequest): Content[] {
+  return [
+    ...(request.messages ?? []).map((message) => ({
+      role: message.role === 'assistant' ? 'model' : 'user',
+      parts: [{ text: message.content }],
+    })),
+    { role: 'user', parts: [{ text: request.prompt }] },
+  ];
 }
 
 /**

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProviderError } from '../errors.js';
 import type { CompletionRequest, CompletionResult, Provider } from '../ports/provider.js';
+import { mockChatReply, requestedFields } from './mock-chat-reply.js';
 import { MOCK_ERRORS, type MockScript, scriptedResponse } from './mock-script.js';
+import { schemaInstance } from './schema-instance.js';
 
 /** Options of {@link MockProvider}. */
 export interface MockProviderOptions {
@@ -24,8 +26,10 @@ const ECHO_CHARS = 60;
 /**
  * The deterministic `mock` provider: no network, no key. A step named in the script answers its
  * scripted responses by attempt; any other step answers `[mock MODEL] HASH ECHO`, where HASH is a
- * short sha256 of the system prompt and prompt and ECHO the prompt's first line, so the same request always
- * gets the same answer. Token counts are estimated as ⌈characters / 4⌉ so progress shows numbers;
+ * short sha256 of the system prompt, the earlier turns and the prompt and ECHO the prompt's first
+ * line, so the same request always gets the same answer; a request with an output schema gets a
+ * small JSON value conforming to it instead (see `schemaInstance`), and a prompt in DSPy's ChatAdapter
+ * layout (a prompt pack's) every field it asks for (see `mockChatReply`). Token counts are estimated as ⌈characters / 4⌉ so progress shows numbers;
  * the cost of a mock call is always 0 (see `priceAttempt`). `model` in the result is the model the
  * request asked for.
  *
@@ -59,7 +63,7 @@ export class MockProvider implements Provider {
       text,
       model: request.model,
       usage: {
-        inputTokens: estimateTokens(`${request.system ?? ''}${request.prompt}`),
+        inputTokens: estimateTokens(`${request.system ?? ''}${conversationText(request)}${request.prompt}`),
         outputTokens: estimateTokens(text),
         cachedInputTokens: 0,
       },
@@ -69,13 +73,23 @@ export class MockProvider implements Provider {
 }
 
 function unscriptedText(request: CompletionRequest): string {
+  // A step with an output schema gets a conforming answer, so examples with schemas run offline.
+  if (request.outputSchema !== undefined) return JSON.stringify(schemaInstance(request.outputSchema));
   const hash = createHash('sha256')
-    .update(`${request.system ?? ''}\0${request.prompt}`)
+    .update(`${request.system ?? ''}\0${conversationText(request)}\0${request.prompt}`)
     .digest('hex')
     .slice(0, 12);
+  // A prompt pack (or the LLM judge) asks for [[ ## field ## ]] sections: answer in that layout.
+  const fields = requestedFields(request.prompt);
+  if (fields) return mockChatReply(fields, `[mock ${request.model}] ${hash}`, hash);
   const firstLine = request.prompt.trimStart().split('\n', 1)[0]?.trim() ?? '';
   const echo = firstLine.length > ECHO_CHARS ? `${firstLine.slice(0, ECHO_CHARS)}…` : firstLine;
   return `[mock ${request.model}] ${hash} ${echo}`;
+}
+
+/** The earlier turns of a session as one text, so the same prompt in another context answers differently. */
+function conversationText(request: CompletionRequest): string {
+  return (request.messages ?? []).map((message) => `${message.role}: ${message.content}\n`).join('');
 }
 
 /** About four characters per token, the usual rule of thumb for English text. */

@@ -1,108 +1,270 @@
 import type { LlmStepSpec } from '../../../statemachines/types.js';
-import { artifactKeys } from '../artifact-keys.js';
+import { ErrorName, FallbackUnavailableError, OutputInvalidError } from '../errors.js';
+import { exposedFields } from '../exposed-fields.js';
+import { extractAnswer } from '../extraction.js';
+import { answerWithoutModel } from '../fallbacks.js';
 import { parseJsonReply } from '../json-reply.js';
-import type { Provider } from '../ports/provider.js';
+import { validateAnswer } from '../output-validation.js';
+import type { ChatMessage, CompletionRequest, CompletionResult } from '../ports/provider.js';
 import { priceAttempt } from '../providers/pricing.js';
-import { renderPrompt, stepsReadBy } from '../render-prompt.js';
+import { loadSessionTexts, type RenderedPrompt, renderPrompt, stepsReadBy } from '../render-prompt.js';
+import { type SessionHistory, SessionStore, sessionMessages } from '../session-store.js';
 import type { StepArtifact, StepRef, StepRunnerEvent } from '../step-event.js';
 import type { StepRunnerDeps } from '../step-runner.js';
 import { TemplateScope } from '../template-scope.js';
+import {
+  type AttemptContext,
+  type Degradation,
+  degradationOf,
+  recordFailedAttempt,
+  recordSucceededAttempt,
+  startAttempt,
+} from './attempt-record.js';
+import { type BaseRequest, LlmLearning } from './llm-learning.js';
+
+/** Output tokens of a `simplified_prompt` fallback: it asks for a brief answer. */
+const SIMPLIFIED_MAX_OUTPUT_TOKENS = 1024;
+
+type VersionedLlmSpec = LlmStepSpec & { readonly hash: string };
 
 /**
- * Runs an LLM step: renders its prompt, calls the provider, stores the artifact and the attempt's
- * metrics, and returns a small reference. A failure is recorded as a failed attempt, then rethrown
- * with its name intact so the state machine's Retry and Catch see it.
+ * Runs an LLM step, in the mode the state machine asks for: its own call; `repair` (the answer
+ * failed the output schema: re-ask with the errors); a fallback (`fallback_model`,
+ * `simplified_prompt`, or one that calls no model, see `answerWithoutModel`). Every attempt is
+ * recorded with its artifact; a failure is rethrown with its name intact so Retry and Catch see it.
  */
 export async function runLlmStep(
   event: StepRunnerEvent,
-  spec: LlmStepSpec & { readonly hash: string },
+  spec: VersionedLlmSpec,
   deps: StepRunnerDeps,
 ): Promise<StepRef> {
-  const { tenantId, runId } = event.run;
-  const attempt = await deps.runs.nextAttempt(tenantId, runId, event.stepId);
+  switch (event.mode) {
+    case undefined:
+    case 'repair':
+    case 'fallback_model':
+    case 'simplified_prompt':
+      return callModel(event, spec, deps);
+    case 'graceful_degradation':
+    case 'emergency_response':
+    case 'use_cached_response':
+      return answerWithoutModel(event, spec, deps, event.mode);
+    case 'manifest':
+      throw new Error(`internal: step "${event.stepId}" is an LLM step and writes no manifest`);
+  }
+}
+
+/** What was sent: the request and its record in the artifact. */
+interface SentRequest {
+  readonly request: CompletionRequest;
+  readonly rendered: RenderedPrompt;
+  readonly history?: SessionHistory;
+}
+
+async function callModel(
+  event: StepRunnerEvent,
+  spec: VersionedLlmSpec,
+  deps: StepRunnerDeps,
+): Promise<StepRef> {
   const provider = deps.providerFor(spec.family);
-  const promptVersion = `spec:${spec.hash.slice(0, 12)}`;
-  const startedAt = deps.now();
-  const base = { tenantId, runId, stepId: event.stepId, attempt, provider: provider.name, promptVersion };
-  let result: Awaited<ReturnType<Provider['complete']>>;
-  let rendered: ReturnType<typeof renderPrompt>;
+  const learning = await LlmLearning.prepare(event, spec, deps);
+  const context = await startAttempt(event, learning?.version ?? spec, deps, provider.name);
+  const degradation =
+    event.mode === 'fallback_model' || event.mode === 'simplified_prompt'
+      ? degradationOf(event, event.mode)
+      : undefined;
+  const model = event.mode === 'fallback_model' ? spec.fallback?.model : spec.model;
+  let sent: SentRequest;
+  let result: CompletionResult;
   try {
-    rendered = renderPrompt(spec, await TemplateScope.load(event, stepsReadBy(spec), deps.artifacts));
-    result = await provider.complete({
-      stepId: event.stepId,
-      attempt,
-      model: spec.model,
-      ...(rendered.system === undefined ? {} : { system: rendered.system }),
-      prompt: rendered.prompt,
-      maxOutputTokens: spec.maxOutputTokens,
-      ...(spec.temperature === undefined ? {} : { temperature: spec.temperature }),
-      ...(spec.topP === undefined ? {} : { topP: spec.topP }),
-      ...(spec.topK === undefined ? {} : { topK: spec.topK }),
-      timeoutMs: spec.timeoutMs,
-    });
+    if (model === undefined) {
+      throw new FallbackUnavailableError(`step "${event.stepId}" names no fallback_model to fall back to`);
+    }
+    sent = learning?.pack
+      ? await learning.packedRequest(learning.pack, baseRequest(context, spec, model))
+      : await buildRequest(context, spec, model);
+    result = await provider.complete(sent.request);
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
-    await deps.runs.putAttempt({
-      ...base,
-      status: 'FAILED',
-      model: spec.model,
-      usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 },
-      costUsd: 0,
-      priced: true,
-      latencyMs: elapsedMs(startedAt, deps),
-      startedAt: startedAt.toISOString(),
-      error: { name: failure.name, message: failure.message },
+    await recordFailedAttempt(context, model ?? spec.model, failure);
+    throw failure;
+  }
+  const usage = result.usage;
+  const price = priceAttempt(provider.name, result.model, usage);
+  const request = artifactRequest(sent);
+  let answer: { readonly text: string; readonly data?: unknown; readonly rawText?: string };
+  let fields: Record<string, unknown> | undefined;
+  try {
+    answer = learning?.pack
+      ? learning.interpret(learning.pack, result.text)
+      : interpretAnswer(result.text, sent.request, spec);
+    fields = exposedFields(spec, answer.data);
+  } catch (error) {
+    // The answer is kept with the failed attempt: the repair reads it, and it was paid for.
+    const failure = error instanceof Error ? error : new Error(String(error));
+    const invalid = failure instanceof OutputInvalidError ? { invalid: failure.message } : {};
+    await recordFailedAttempt(context, result.model, failure, {
+      artifact: {
+        request,
+        response: { text: result.text, ...invalid, ...stopReason(result) },
+        usage,
+        costUsd: price.costUsd,
+      },
+      usage,
+      ...price,
     });
     throw failure;
   }
-  const latencyMs = elapsedMs(startedAt, deps);
-  const price = priceAttempt(provider.name, result.model, result.usage);
-  const data = parseJsonReply(result.text);
-  const artifact: StepArtifact = {
-    stepId: event.stepId,
-    attempt,
-    provider: provider.name,
+  if (spec.session !== undefined && sent.history !== undefined && event.mode !== 'simplified_prompt') {
+    await new SessionStore(deps.artifacts, event.run.tenantId, event.run.runId).append(
+      spec.session,
+      sent.history.nextIndex,
+      {
+        user: sent.rendered.prompt,
+        assistant: result.text,
+        runId: event.run.runId,
+        stepId: event.stepId,
+        attempt: context.attempt,
+        at: context.startedAt.toISOString(),
+      },
+    );
+  }
+  const ref = await recordSucceededAttempt(context, {
     model: result.model,
-    promptVersion,
-    request: rendered,
-    response: {
-      text: result.text,
-      ...(data === undefined ? {} : { data }),
-      ...(result.stopReason ? { stopReason: result.stopReason } : {}),
-    },
-    usage: result.usage,
-    costUsd: price.costUsd,
-    latencyMs,
-    startedAt: startedAt.toISOString(),
-  };
-  const key = artifactKeys.attempt(tenantId, runId, event.stepId, attempt);
-  const stored = await deps.artifacts.putJson(key, artifact);
-  await deps.runs.putAttempt({
-    ...base,
-    status: 'SUCCEEDED',
-    model: result.model,
-    usage: result.usage,
+    artifact: { request, response: { ...answer, ...stopReason(result) }, usage, costUsd: price.costUsd },
+    usage,
     ...price,
-    latencyMs,
-    startedAt: startedAt.toISOString(),
-    artifactKey: key,
+    ...(degradation === undefined ? {} : { degraded: degradation satisfies Degradation }),
+    ...(fields === undefined ? {} : { fields }),
   });
+  return learning ? learning.record(context, sent.rendered.prompt, answer, ref) : ref;
+}
+
+/**
+ * Renders the prompt and builds the call: the session's earlier turns as messages, the output schema
+ * (also stated in the system prompt, for models without structured output), and for a repair the
+ * invalid answer and its errors as the last two turns.
+ */
+async function buildRequest(
+  context: AttemptContext,
+  spec: VersionedLlmSpec,
+  model: string,
+): Promise<SentRequest> {
+  const { event, deps } = context;
+  const sessions = new SessionStore(deps.artifacts, event.run.tenantId, event.run.runId);
+  const [scope, history, sessionTexts] = await Promise.all([
+    TemplateScope.load(event, stepsReadBy(spec), deps.artifacts),
+    spec.session === undefined ? undefined : sessions.read(spec.session, spec.session.maxTurns),
+    loadSessionTexts(spec, sessions),
+  ]);
+  const rendered = renderPrompt(spec, scope, sessionTexts);
+  const base = baseRequest(context, spec, model);
+  if (event.mode === 'simplified_prompt') {
+    const prompt = `Provide a brief, simple response to the following request.\n\n${rendered.prompt}`;
+    const request = {
+      ...base,
+      prompt,
+      maxOutputTokens: Math.min(spec.maxOutputTokens, SIMPLIFIED_MAX_OUTPUT_TOKENS),
+    };
+    return { request, rendered: { prompt } };
+  }
+  const schema = spec.outputSchema;
+  const system = [rendered.system, schema === undefined ? undefined : schemaInstruction(schema)]
+    .filter(Boolean)
+    .join('\n\n');
+  const earlier: ChatMessage[] = history === undefined ? [] : sessionMessages(history.turns);
+  const repair = event.mode === 'repair' ? await repairTurns(context, rendered.prompt) : undefined;
+  const messages = repair === undefined ? earlier : [...earlier, ...repair.messages];
+  const request: CompletionRequest = {
+    ...base,
+    ...(system ? { system } : {}),
+    ...(messages.length > 0 ? { messages } : {}),
+    prompt: repair?.prompt ?? rendered.prompt,
+    ...(schema === undefined ? {} : { outputSchema: schema }),
+  };
+  return { request, rendered, ...(history === undefined ? {} : { history }) };
+}
+
+/** The request's fields that do not depend on the prompt. */
+function baseRequest(context: AttemptContext, spec: VersionedLlmSpec, model: string): BaseRequest {
   return {
-    stepId: event.stepId,
-    status: 'SUCCEEDED',
-    attempt,
-    degraded: false,
-    artifact: stored,
-    provider: provider.name,
-    model: result.model,
-    promptVersion,
-    inputTokens: result.usage.inputTokens,
-    outputTokens: result.usage.outputTokens,
-    costUsd: price.costUsd,
-    latencyMs,
+    stepId: context.event.stepId,
+    attempt: context.attempt,
+    model,
+    maxOutputTokens: spec.maxOutputTokens,
+    ...(spec.temperature === undefined ? {} : { temperature: spec.temperature }),
+    ...(spec.topP === undefined ? {} : { topP: spec.topP }),
+    ...(spec.topK === undefined ? {} : { topK: spec.topK }),
+    timeoutMs: spec.timeoutMs,
   };
 }
 
-function elapsedMs(startedAt: Date, deps: StepRunnerDeps): number {
-  return deps.now().getTime() - startedAt.getTime();
+function schemaInstruction(schema: Readonly<Record<string, unknown>>): string {
+  return Object.keys(schema).length === 0
+    ? 'Answer with one JSON value and nothing else.'
+    : `Answer with one JSON value and nothing else, matching this JSON Schema:\n${JSON.stringify(schema)}`;
+}
+
+/**
+ * The turns of a repair: the original prompt, the invalid answer (from the artifact of the latest
+ * attempt that failed with Output.Invalid), and a prompt quoting the validation errors.
+ */
+async function repairTurns(
+  context: AttemptContext,
+  originalPrompt: string,
+): Promise<{ readonly messages: ChatMessage[]; readonly prompt: string }> {
+  const { event, deps } = context;
+  const attempts = await deps.runs.listAttempts(event.run.tenantId, event.run.runId);
+  const invalid = attempts
+    .filter((a) => a.stepId === event.stepId && a.error?.name === ErrorName.OutputInvalid && a.artifactKey)
+    .at(-1);
+  const previous =
+    invalid?.artifactKey === undefined
+      ? undefined
+      : await deps.artifacts.getJson<StepArtifact>(invalid.artifactKey);
+  const errors = event.recovery?.Cause ?? 'the answer did not match the output schema';
+  const prompt =
+    `Your answer was rejected: ${errors}\n\n` +
+    'Reply again with only the corrected JSON value, matching the JSON Schema in the instructions.';
+  const messages: ChatMessage[] =
+    previous === undefined
+      ? []
+      : [
+          { role: 'user', content: originalPrompt },
+          { role: 'assistant', content: previous.response.text },
+        ];
+  return { messages, prompt };
+}
+
+/**
+ * The step's result from the model's text: with an output schema, the validated JSON (or
+ * `Output.Invalid`); for `claude_extract`'s text formats, the post-processed text and fields;
+ * otherwise the text, with its JSON when it is JSON. A `simplified_prompt` answer is not held to
+ * the schema: it is degraded anyway.
+ */
+function interpretAnswer(
+  text: string,
+  request: CompletionRequest,
+  spec: VersionedLlmSpec,
+): { readonly text: string; readonly data?: unknown; readonly rawText?: string } {
+  if (spec.outputSchema !== undefined && request.outputSchema !== undefined) {
+    return { text, data: validateAnswer(text, spec.outputSchema, spec.hash) };
+  }
+  if (spec.extraction !== undefined && spec.outputSchema === undefined) {
+    return { ...extractAnswer(text, spec.extraction), rawText: text };
+  }
+  const data = parseJsonReply(text);
+  return data === undefined ? { text } : { text, data };
+}
+
+function artifactRequest(sent: SentRequest): StepArtifact['request'] {
+  const { system, messages, prompt } = sent.request;
+  return {
+    ...(system === undefined ? {} : { system }),
+    ...(messages === undefined ? {} : { messages }),
+    prompt,
+  };
+}
+
+function stopReason(result: CompletionResult): { readonly stopReason?: string } {
+  return result.stopReason ? { stopReason: result.stopReason } : {};
 }

@@ -1,4 +1,5 @@
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -6,12 +7,29 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AttemptRecord, RunRecord, RunStore } from '../ports/run-store.js';
+import type {
+  AttemptRecord,
+  FeedbackRecord,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  PipelineRecord,
+  RunPage,
+  RunQuery,
+  RunRecord,
+  RunStore,
+  RunVersion,
+  ScoreRecord,
+} from '../ports/run-store.js';
+import { isConditionFailure, stripKey } from './dynamo-items.js';
 import {
+  EXPIRES_AT_ATTRIBUTE,
+  FEEDBACK_SORT_PREFIX,
   type ItemKey,
+  PIPELINE_SORT_PREFIX,
   RUN_SORT_PREFIX,
+  type RunTableNames,
+  SCORE_SORT_PREFIX,
   STEP_SORT_PREFIX,
-  type TableNames,
   tableKeys,
   tenantPartition,
 } from './table-definitions.js';
@@ -19,9 +37,13 @@ import {
 /** The counter item's attribute holding the last attempt number handed out. */
 const COUNTER_ATTRIBUTE = 'lastAttempt';
 
+/** Items read per Query page while filtering runs: filters apply after DynamoDB's page limit. */
+const FILTERED_PAGE_SIZE = 100;
+
 /**
- * Runs and attempts in the two DynamoDB tables of `table-definitions.ts`. Only single-item writes:
- * dynalite, the local stack's DynamoDB, has no transactions (architect/dynalite#98). The document
+ * Runs, attempts, idempotency records, feedback, scores and registered pipelines in the two DynamoDB tables
+ * of `table-definitions.ts`. Only single-item writes: dynalite, the local stack's DynamoDB, has no
+ * transactions (architect/dynalite#98); races are settled with condition expressions. The document
  * client must be built with `marshallOptions.removeUndefinedValues`, since records omit optional fields
  * by leaving them `undefined`.
  *
@@ -33,7 +55,8 @@ const COUNTER_ATTRIBUTE = 'lastAttempt';
 export class DynamoRunStore implements RunStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    private readonly tables: TableNames,
+    private readonly tables: RunTableNames,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async putRun(run: RunRecord): Promise<void> {
@@ -41,29 +64,71 @@ export class DynamoRunStore implements RunStore {
     await this.db.send(new PutCommand({ TableName: this.tables.runs, Item: { ...run, ...key } }));
   }
 
-  async getRun(tenantId: string, runId: string): Promise<RunRecord | undefined> {
-    const reply = await this.db.send(
-      new GetCommand({
-        TableName: this.tables.runs,
-        Key: tableKeys.run(tenantId, runId),
-        ConsistentRead: true,
-      }),
-    );
-    return reply.Item === undefined ? undefined : (stripKey(reply.Item) as unknown as RunRecord);
+  async replaceRun(run: RunRecord, expected: RunVersion): Promise<boolean> {
+    const key = tableKeys.run(run.tenantId, run.runId);
+    // A run that was never redriven has no redriveCount attribute.
+    const redrive =
+      expected.redriveCount === 0
+        ? '(attribute_not_exists(#redrive) OR #redrive = :redrive)'
+        : '#redrive = :redrive';
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tables.runs,
+          Item: { ...run, ...key },
+          ConditionExpression: `#status = :status AND ${redrive}`,
+          ExpressionAttributeNames: { '#status': 'status', '#redrive': 'redriveCount' },
+          ExpressionAttributeValues: { ':status': expected.status, ':redrive': expected.redriveCount },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
-  async listRuns(tenantId: string, limit: number): Promise<RunRecord[]> {
+  async getRun(tenantId: string, runId: string): Promise<RunRecord | undefined> {
+    return this.get<RunRecord>(this.tables.runs, tableKeys.run(tenantId, runId));
+  }
+
+  async listRuns(tenantId: string, query: RunQuery): Promise<RunPage> {
+    const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {
+      ':pk': tenantPartition(tenantId),
+      ':low': RUN_SORT_PREFIX,
+      // BETWEEN is inclusive, so the `after` run itself comes back and is skipped below.
+      ':high':
+        query.after === undefined ? `${RUN_SORT_PREFIX}\uffff` : tableKeys.run(tenantId, query.after).sk,
+    };
+    if (query.pipeline !== undefined) {
+      filters.push('#pipeline = :pipeline');
+      names['#pipeline'] = 'pipeline';
+      values[':pipeline'] = query.pipeline;
+    }
+    if (query.status !== undefined) {
+      filters.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = query.status;
+    }
     const items = await this.query(
       {
         TableName: this.tables.runs,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': RUN_SORT_PREFIX },
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+        ...(filters.length
+          ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names }
+          : {}),
+        ExpressionAttributeValues: values,
         ScanIndexForward: false,
-        Limit: limit,
+        Limit: filters.length ? FILTERED_PAGE_SIZE : query.limit + 2,
       },
-      limit,
+      query.limit + 2,
     );
-    return items as unknown as RunRecord[];
+    const matching = (items as RunRecord[]).filter((run) => run.runId !== query.after);
+    const runs = matching.slice(0, query.limit);
+    const last = runs.at(-1);
+    return matching.length > query.limit && last ? { runs, next: last.runId } : { runs };
   }
 
   async nextAttempt(tenantId: string, runId: string, stepId: string): Promise<number> {
@@ -101,7 +166,110 @@ export class DynamoRunStore implements RunStore {
         ':prefix': STEP_SORT_PREFIX,
       },
     });
-    return items as unknown as AttemptRecord[];
+    return items as AttemptRecord[];
+  }
+
+  async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyClaim> {
+    const key = tableKeys.idempotency(record.tenantId, record.pipeline, record.key);
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tables.runs,
+          Item: { ...record, ...key },
+          // TTL deletes expired items lazily (within days), so an expired record counts as absent.
+          ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now',
+          ExpressionAttributeNames: { '#expiresAt': EXPIRES_AT_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': Math.floor(this.now().getTime() / 1000) },
+        }),
+      );
+      return { claimed: true, record };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const existing = await this.get<IdempotencyRecord>(this.tables.runs, key);
+    if (existing === undefined) {
+      throw new Error(`idempotency record ${key.sk} of tenant ${record.tenantId} vanished while claimed`);
+    }
+    return { claimed: false, record: existing };
+  }
+
+  async releaseIdempotencyKey(record: IdempotencyRecord): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tables.runs,
+          Key: tableKeys.idempotency(record.tenantId, record.pipeline, record.key),
+          ConditionExpression: '#runId = :runId',
+          ExpressionAttributeNames: { '#runId': 'runId' },
+          ExpressionAttributeValues: { ':runId': record.runId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async putFeedback(feedback: FeedbackRecord): Promise<void> {
+    const key = tableKeys.feedback(
+      feedback.tenantId,
+      feedback.runId,
+      feedback.createdAt,
+      feedback.feedbackId,
+    );
+    await this.db.send(new PutCommand({ TableName: this.tables.attempts, Item: { ...feedback, ...key } }));
+  }
+
+  async listFeedback(tenantId: string, runId: string): Promise<FeedbackRecord[]> {
+    const items = await this.query({
+      TableName: this.tables.attempts,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': tableKeys.attemptPartition(tenantId, runId),
+        ':prefix': FEEDBACK_SORT_PREFIX,
+      },
+    });
+    return items as FeedbackRecord[];
+  }
+
+  async putScore(score: ScoreRecord): Promise<void> {
+    const key = tableKeys.score(score.tenantId, score.runId, score.stepId, score.attempt, score.evaluator);
+    await this.db.send(new PutCommand({ TableName: this.tables.attempts, Item: { ...score, ...key } }));
+  }
+
+  async listScores(tenantId: string, runId: string): Promise<ScoreRecord[]> {
+    const items = await this.query({
+      TableName: this.tables.attempts,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': tableKeys.attemptPartition(tenantId, runId),
+        ':prefix': SCORE_SORT_PREFIX,
+      },
+    });
+    return items as ScoreRecord[];
+  }
+
+  async putPipeline(pipeline: PipelineRecord): Promise<void> {
+    const key = tableKeys.pipeline(pipeline.tenantId, pipeline.name);
+    await this.db.send(new PutCommand({ TableName: this.tables.runs, Item: { ...pipeline, ...key } }));
+  }
+
+  async getPipeline(tenantId: string, name: string): Promise<PipelineRecord | undefined> {
+    return this.get<PipelineRecord>(this.tables.runs, tableKeys.pipeline(tenantId, name));
+  }
+
+  async listPipelines(tenantId: string): Promise<PipelineRecord[]> {
+    const items = await this.query({
+      TableName: this.tables.runs,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': tenantPartition(tenantId), ':prefix': PIPELINE_SORT_PREFIX },
+    });
+    return items as PipelineRecord[];
+  }
+
+  /** A consistent read of one item, without its keys. */
+  private async get<T>(TableName: string, Key: ItemKey): Promise<T | undefined> {
+    const reply = await this.db.send(new GetCommand({ TableName, Key: { ...Key }, ConsistentRead: true }));
+    return reply.Item === undefined ? undefined : (stripKey(reply.Item) as T);
   }
 
   /** Runs a Query across pages, up to `limit` items, returning them without their keys. */
@@ -115,10 +283,4 @@ export class DynamoRunStore implements RunStore {
     }
     return items;
   }
-}
-
-/** Drops the table's key attributes, leaving the record as it was put. */
-function stripKey(item: Record<string, unknown>): Omit<Record<string, unknown>, keyof ItemKey> {
-  const { pk: _pk, sk: _sk, ...record } = item;
-  return record;
 }

@@ -14,6 +14,11 @@ export function encodeJsonBody(value: unknown): JsonBody {
   if (text === undefined) {
     throw new TypeError(`An artifact must be JSON-serializable; got ${typeof value}`);
   }
+  return encodeTextBody(text);
+}
+
+/** Encodes text as UTF-8, with the digest and size its `ArtifactRef` reports. */
+export function encodeTextBody(text: string): JsonBody {
   const body = Buffer.from(text, 'utf8');
   return { body, sha256: createHash('sha256').update(body).digest('hex'), bytes: body.byteLength };
 }

@@ -1,5 +1,5 @@
 import type { ArtifactRef, ArtifactStore } from '../ports/artifact-store.js';
-import { encodeJsonBody } from './json-body.js';
+import { encodeJsonBody, encodeTextBody } from './json-body.js';
 
 /**
  * Artifacts in a Map, for unit tests. Bodies are stored serialized, so reads return fresh copies and
@@ -20,13 +20,7 @@ export class MemoryArtifactStore implements ArtifactStore {
   }
 
   async getJson<T = unknown>(key: string): Promise<T> {
-    const body = this.bodies.get(key);
-    if (body === undefined) {
-      const error = new Error(`No artifact at ${key}`);
-      error.name = 'NoSuchKey';
-      throw error;
-    }
-    return JSON.parse(body.toString('utf8')) as T;
+    return JSON.parse(this.body(key).toString('utf8')) as T;
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -34,5 +28,37 @@ export class MemoryArtifactStore implements ArtifactStore {
     return [...this.bodies.keys()]
       .filter((key) => key.startsWith(prefix))
       .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  }
+
+  async putText(key: string, text: string, _contentType: string): Promise<ArtifactRef> {
+    const { body, sha256, bytes } = encodeTextBody(text);
+    this.bodies.set(key, body);
+    return { bucket: this.bucket, key, sha256, bytes };
+  }
+
+  async getText(key: string): Promise<string> {
+    return this.body(key).toString('utf8');
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    return this.bodies.get(key)?.byteLength;
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    this.bodies.set(to, this.body(from));
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.bodies.delete(key);
+  }
+
+  private body(key: string): Buffer {
+    const body = this.bodies.get(key);
+    if (body === undefined) {
+      const error = new Error(`No artifact at ${key}`);
+      error.name = 'NoSuchKey';
+      throw error;
+    }
+    return body;
   }
 }

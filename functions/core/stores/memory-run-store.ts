@@ -1,9 +1,22 @@
-import type { AttemptRecord, RunRecord, RunStore } from '../ports/run-store.js';
+import type {
+  AttemptRecord,
+  FeedbackRecord,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  PipelineRecord,
+  RunPage,
+  RunQuery,
+  RunRecord,
+  RunStore,
+  RunVersion,
+  ScoreRecord,
+} from '../ports/run-store.js';
 import { tableKeys, tenantPartition } from './table-definitions.js';
 
 /**
- * Runs and attempts in Maps keyed like the DynamoDB tables, for unit tests: the same keys give the
- * same orderings. Records are cloned on the way in and out, as a database would.
+ * Runs, attempts, idempotency records, feedback, scores and pipelines in Maps keyed like the DynamoDB tables,
+ * for unit tests: the same keys give the same orderings. Records are cloned on the way in and out, as
+ * a database would; every check-and-write happens without an `await` in between, so it is atomic.
  *
  * @example
  * const store = new MemoryRunStore();
@@ -13,10 +26,26 @@ export class MemoryRunStore implements RunStore {
   private readonly runs = new Map<string, Map<string, RunRecord>>();
   private readonly attempts = new Map<string, Map<string, AttemptRecord>>();
   private readonly counters = new Map<string, Map<string, number>>();
+  private readonly claims = new Map<string, Map<string, IdempotencyRecord>>();
+  private readonly feedback = new Map<string, Map<string, FeedbackRecord>>();
+  private readonly scores = new Map<string, Map<string, ScoreRecord>>();
+  private readonly pipelines = new Map<string, Map<string, PipelineRecord>>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
 
   async putRun(run: RunRecord): Promise<void> {
     const { pk, sk } = tableKeys.run(run.tenantId, run.runId);
     partition(this.runs, pk).set(sk, structuredClone(run));
+  }
+
+  async replaceRun(run: RunRecord, expected: RunVersion): Promise<boolean> {
+    const { pk, sk } = tableKeys.run(run.tenantId, run.runId);
+    const stored = this.runs.get(pk)?.get(sk);
+    if (stored?.status !== expected.status || (stored.redriveCount ?? 0) !== expected.redriveCount) {
+      return false;
+    }
+    partition(this.runs, pk).set(sk, structuredClone(run));
+    return true;
   }
 
   async getRun(tenantId: string, runId: string): Promise<RunRecord | undefined> {
@@ -25,10 +54,18 @@ export class MemoryRunStore implements RunStore {
     return run === undefined ? undefined : structuredClone(run);
   }
 
-  async listRuns(tenantId: string, limit: number): Promise<RunRecord[]> {
-    return sortedBySortKey(this.runs.get(tenantPartition(tenantId)))
+  async listRuns(tenantId: string, query: RunQuery): Promise<RunPage> {
+    const matching = sortedBySortKey(this.runs.get(tenantPartition(tenantId)))
       .reverse()
-      .slice(0, limit);
+      .filter(
+        (run) =>
+          (query.after === undefined || run.runId < query.after) &&
+          (query.pipeline === undefined || run.pipeline === query.pipeline) &&
+          (query.status === undefined || run.status === query.status),
+      );
+    const runs = matching.slice(0, query.limit);
+    const last = runs.at(-1);
+    return matching.length > query.limit && last ? { runs, next: last.runId } : { runs };
   }
 
   async nextAttempt(tenantId: string, runId: string, stepId: string): Promise<number> {
@@ -46,6 +83,66 @@ export class MemoryRunStore implements RunStore {
 
   async listAttempts(tenantId: string, runId: string): Promise<AttemptRecord[]> {
     return sortedBySortKey(this.attempts.get(tableKeys.attemptPartition(tenantId, runId)));
+  }
+
+  async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyClaim> {
+    const { pk, sk } = tableKeys.idempotency(record.tenantId, record.pipeline, record.key);
+    const claims = partition(this.claims, pk);
+    const existing = claims.get(sk);
+    if (existing && existing.expiresAt > this.now().getTime() / 1000) {
+      return { claimed: false, record: structuredClone(existing) };
+    }
+    claims.set(sk, structuredClone(record));
+    return { claimed: true, record: structuredClone(record) };
+  }
+
+  async releaseIdempotencyKey(record: IdempotencyRecord): Promise<void> {
+    const { pk, sk } = tableKeys.idempotency(record.tenantId, record.pipeline, record.key);
+    if (this.claims.get(pk)?.get(sk)?.runId === record.runId) this.claims.get(pk)?.delete(sk);
+  }
+
+  async putFeedback(feedback: FeedbackRecord): Promise<void> {
+    const { pk, sk } = tableKeys.feedback(
+      feedback.tenantId,
+      feedback.runId,
+      feedback.createdAt,
+      feedback.feedbackId,
+    );
+    partition(this.feedback, pk).set(sk, structuredClone(feedback));
+  }
+
+  async listFeedback(tenantId: string, runId: string): Promise<FeedbackRecord[]> {
+    return sortedBySortKey(this.feedback.get(tableKeys.attemptPartition(tenantId, runId)));
+  }
+
+  async putScore(score: ScoreRecord): Promise<void> {
+    const { pk, sk } = tableKeys.score(
+      score.tenantId,
+      score.runId,
+      score.stepId,
+      score.attempt,
+      score.evaluator,
+    );
+    partition(this.scores, pk).set(sk, structuredClone(score));
+  }
+
+  async listScores(tenantId: string, runId: string): Promise<ScoreRecord[]> {
+    return sortedBySortKey(this.scores.get(tableKeys.attemptPartition(tenantId, runId)));
+  }
+
+  async putPipeline(pipeline: PipelineRecord): Promise<void> {
+    const { pk, sk } = tableKeys.pipeline(pipeline.tenantId, pipeline.name);
+    partition(this.pipelines, pk).set(sk, structuredClone(pipeline));
+  }
+
+  async getPipeline(tenantId: string, name: string): Promise<PipelineRecord | undefined> {
+    const { pk, sk } = tableKeys.pipeline(tenantId, name);
+    const pipeline = this.pipelines.get(pk)?.get(sk);
+    return pipeline === undefined ? undefined : structuredClone(pipeline);
+  }
+
+  async listPipelines(tenantId: string): Promise<PipelineRecord[]> {
+    return sortedBySortKey(this.pipelines.get(tenantPartition(tenantId)));
   }
 }
 

@@ -1,6 +1,14 @@
-import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { ArtifactRef, ArtifactStore } from '../ports/artifact-store.js';
-import { encodeJsonBody } from './json-body.js';
+import { encodeJsonBody, encodeTextBody } from './json-body.js';
 
 /**
  * Artifacts as JSON objects in one S3 bucket. A missing key rejects with the SDK's `NoSuchKey` error.
@@ -24,10 +32,7 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async getJson<T = unknown>(key: string): Promise<T> {
-    const reply = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    const text = await reply.Body?.transformToString('utf8');
-    if (text === undefined) throw new Error(`S3 returned no body for s3://${this.bucket}/${key}`);
-    return JSON.parse(text) as T;
+    return JSON.parse(await this.getText(key)) as T;
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -39,5 +44,42 @@ export class S3ArtifactStore implements ArtifactStore {
       }
     }
     return keys;
+  }
+
+  async putText(key: string, text: string, contentType: string): Promise<ArtifactRef> {
+    const { body, sha256, bytes } = encodeTextBody(text);
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+    return { bucket: this.bucket, key, sha256, bytes };
+  }
+
+  async getText(key: string): Promise<string> {
+    const reply = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const text = await reply.Body?.transformToString('utf8');
+    if (text === undefined) throw new Error(`S3 returned no body for s3://${this.bucket}/${key}`);
+    return text;
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    try {
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return head.ContentLength ?? 0;
+    } catch (error) {
+      // HEAD replies carry no body, so a missing key surfaces as a bare 404 named NotFound.
+      if ((error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    // CopySource is a URL path: each segment of the key is percent-encoded, the slashes are not.
+    const source = `${this.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`;
+    await this.s3.send(new CopyObjectCommand({ Bucket: this.bucket, Key: to, CopySource: source }));
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    // One DeleteObject per key: DeleteObjects needs a Content-MD5 that the SDK no longer sends by default.
+    for (const key of keys) await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 }

@@ -92,7 +92,7 @@ describe('loadPipelineFromString', () => {
     it('UNKNOWN_STEP_TYPE: points at the type value, for pipeline_ex types and typos alike', async () => {
       const result = await load(
         pipeline(
-          '    - {name: a, type: claude_smart, prompt: [{type: static, content: x}]}',
+          '    - {name: a, type: checkpoint, prompt: [{type: static, content: x}]}',
           '    - name: b',
           '      type: claud',
           '      prompt: [{type: static, content: x}]',
@@ -105,7 +105,7 @@ describe('loadPipelineFromString', () => {
 
     it('UNKNOWN_PART_TYPE: points at the part type value', async () => {
       const result = await load(
-        pipeline('    - name: a', '      type: gemini', '      prompt:', '        - type: session_context'),
+        pipeline('    - name: a', '      type: gemini', '      prompt:', '        - type: claude_continue'),
       );
       expect(located(result)).toEqual(['UNKNOWN_PART_TYPE@9:17']);
     });

@@ -50,7 +50,11 @@ describe('parseTemplate', () => {
     ['{{steps.plan}}', '{{steps.plan.text}}'],
     ['{{inputs}}', '{{inputs.NAME}}'],
     ['{{}}', '{{inputs.NAME}}'],
-    ['{{ multiply(inputs.a, 2) }}', 'earlier step'],
+    ['{{ inputs.a * 2 }}', 'earlier step'],
+    ['{{ power(inputs.a, 2) }}', 'functions: multiply, add'],
+    ['{{ mulitply(inputs.a, 2) }}', "did you mean 'multiply'?"],
+    ['{{ round(inputs.a, 2, 3) }}', 'round(x) or round(x, digits)'],
+    ['{{ add(inputs.a, state.b) }}', '{{global_vars.b}}'],
     ['{{previous_response:orders}}', '{{steps.orders.text}}'],
     ['{{inputs..x}}', '{{inputs.NAME}}'],
   ])('rejects %s with a hint mentioning %s', (text, hint) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorName, PERMANENT_ERRORS, TRANSIENT_ERRORS } from '../../../functions/core/errors.js';
-import { retriedErrorNames } from '../../../statemachines/policies.js';
+import { declaredRetriers, retriedErrorNames } from '../../../statemachines/policies.js';
 
 describe('STEP_RETRIERS', () => {
   it('classifies every named error as transient or permanent, never both', () => {
@@ -24,5 +24,40 @@ describe('STEP_RETRIERS', () => {
 
   it('never names a States.* error, whose prefix Step Functions reserves', () => {
     expect([...retriedErrorNames()].filter((name) => name.startsWith('States.'))).toEqual([]);
+  });
+});
+
+describe('declaredRetriers', () => {
+  const declared = {
+    maxRetries: 3,
+    backoff: 'exponential' as const,
+    baseDelayMs: 1000,
+    errors: ['Provider.RateLimited'],
+  };
+
+  it.each([
+    ['exponential', { BackoffRate: 2 }],
+    ['fixed', { BackoffRate: 1 }],
+    ['linear', { BackoffRate: 1.73, MaxDelaySeconds: 3 }],
+  ] as const)('encodes %s backoff after the Lambda retrier, without jitter', (backoff, encoding) => {
+    const [lambda, retrier] = declaredRetriers({ ...declared, backoff });
+
+    expect(lambda?.ErrorEquals).toContain('Lambda.TooManyRequestsException');
+    expect(retrier).toEqual({
+      ErrorEquals: ['Provider.RateLimited'],
+      IntervalSeconds: 1,
+      MaxAttempts: 3,
+      ...encoding,
+    });
+  });
+
+  it('rounds the base delay up to whole seconds and drops duplicate error names', () => {
+    const [, retrier] = declaredRetriers({ ...declared, baseDelayMs: 1500, errors: ['A', 'B', 'A'] });
+
+    expect(retrier).toMatchObject({ ErrorEquals: ['A', 'B'], IntervalSeconds: 2 });
+  });
+
+  it('retries only Lambda service errors with max_retries 0', () => {
+    expect(declaredRetriers({ ...declared, maxRetries: 0 })).toHaveLength(1);
   });
 });

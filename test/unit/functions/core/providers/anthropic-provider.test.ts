@@ -58,6 +58,46 @@ describe('AnthropicProvider', () => {
     ]);
   });
 
+  it('sends earlier turns before the prompt, and asks for structured output in an object schema', async () => {
+    // Prepare
+    const provider = new AnthropicProvider({ apiKey: API_KEY, baseURL: server.url });
+    const schema = {
+      type: 'object',
+      properties: { risk: { type: 'string', minLength: 2 } },
+      required: ['risk'],
+    };
+
+    // Act
+    await provider.complete({
+      ...REQUEST,
+      messages: [
+        { role: 'user', content: 'What is 5 + 3?' },
+        { role: 'assistant', content: '8' },
+      ],
+      outputSchema: schema,
+    });
+
+    // Assess: the SDK's transform keeps unsupported constraints out of the schema it sends
+    const body = server.requests[0]?.body as Record<string, unknown>;
+    expect(body.messages).toEqual([
+      { role: 'user', content: 'What is 5 + 3?' },
+      { role: 'assistant', content: '8' },
+      { role: 'user', content: 'Plan the refactor' },
+    ]);
+    expect(body.output_config).toMatchObject({
+      format: {
+        type: 'json_schema',
+        schema: {
+          type: 'object',
+          required: ['risk'],
+          additionalProperties: false,
+          properties: { risk: { type: 'string' } },
+        },
+      },
+    });
+    expect(JSON.stringify(body.output_config)).not.toContain('"minLength"');
+  });
+
   it('concatenates the text blocks of the reply', async () => {
     // Prepare
     const provider = new AnthropicProvider({ apiKey: API_KEY, baseURL: server.url });

@@ -54,6 +54,34 @@ describe('GeminiProvider', () => {
     ]);
   });
 
+  it("sends earlier turns as contents, the assistant's as the model's, and asks for JSON in a schema", async () => {
+    // Prepare
+    const provider = new GeminiProvider({ apiKey: API_KEY, baseUrl: server.url });
+    const schema = { type: 'object', properties: { risk: { type: 'number' } } };
+
+    // Act
+    await provider.complete({
+      ...REQUEST,
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello' },
+      ],
+      outputSchema: schema,
+    });
+
+    // Assess
+    const body = server.requests[0]?.body as Record<string, unknown>;
+    expect(body.contents).toEqual([
+      { role: 'user', parts: [{ text: 'Hi' }] },
+      { role: 'model', parts: [{ text: 'Hello' }] },
+      { role: 'user', parts: [{ text: 'Summarize the diff' }] },
+    ]);
+    expect(body.generationConfig).toMatchObject({
+      responseMimeType: 'application/json',
+      responseJsonSchema: schema,
+    });
+  });
+
   it('concatenates the text parts of the first candidate', async () => {
     // Prepare
     const provider = new GeminiProvider({ apiKey: API_KEY, baseUrl: server.url });

@@ -52,6 +52,16 @@ describe('MockProvider without a script', () => {
   it.each([
     { change: 'the prompt', request: { ...REQUEST, prompt: 'Plan the refactor of the invoices module' } },
     { change: 'the system prompt', request: { ...REQUEST, system: 'You are verbose.' } },
+    {
+      change: 'the earlier turns',
+      request: {
+        ...REQUEST,
+        messages: [
+          { role: 'user' as const, content: 'Hi' },
+          { role: 'assistant' as const, content: 'Hello' },
+        ],
+      },
+    },
   ])('answers differently when $change changes', async ({ request }) => {
     // Prepare
     const provider = new MockProvider();
@@ -61,6 +71,24 @@ describe('MockProvider without a script', () => {
 
     // Assess
     expect(after.text).not.toBe(before.text);
+  });
+
+  it('answers a request with an output schema with JSON that conforms to it', async () => {
+    // Prepare
+    const outputSchema = {
+      type: 'object',
+      required: ['severity', 'tags'],
+      properties: {
+        severity: { enum: ['high', 'low'] },
+        tags: { type: 'array', minItems: 2, items: { type: 'string' } },
+      },
+    };
+
+    // Act
+    const { text } = await new MockProvider().complete({ ...REQUEST, outputSchema });
+
+    // Assess
+    expect(JSON.parse(text)).toEqual({ severity: 'high', tags: ['mock', 'mock'] });
   });
 
   it('echoes at most 60 characters of the first line', async () => {

@@ -10,6 +10,7 @@ describe('table definitions', () => {
     expect(tableNames('elexirion-acme')).toEqual({
       runs: 'elexirion-acme-runs',
       attempts: 'elexirion-acme-attempts',
+      apiKeys: 'elexirion-acme-api-keys',
     });
     expect(TABLE_DEFINITIONS.runs.partitionKey).toEqual({ name: 'pk', type: 'S' });
   });

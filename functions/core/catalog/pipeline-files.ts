@@ -1,0 +1,72 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildPipelineFile, type PipelineBuild } from '../pipeline-build.js';
+
+/** A pipeline file that built. */
+export type PipelineFileBuild = Extract<PipelineBuild, { ok: true }>;
+
+/** A file's build, remembered until its size or modification time changes. */
+interface CachedBuild {
+  readonly version: string;
+  readonly build: Promise<PipelineBuild>;
+}
+
+/**
+ * The pipeline files of a directory (searched recursively for `*.yaml` and `*.yml`), built and kept
+ * until a file changes, so an edited pipeline is rebuilt on its next use and an unchanged one is not.
+ *
+ * @example
+ * const files = new PipelineFiles('pipelines');
+ * const builds = await files.builds();
+ */
+export class PipelineFiles {
+  private readonly cache = new Map<string, CachedBuild>();
+
+  /**
+   * @param dir searched recursively; missing is the same as empty.
+   * @param onInvalidFile told about each file that does not build, once per version of the file.
+   */
+  constructor(
+    readonly dir: string,
+    private readonly onInvalidFile?: (file: string, build: Extract<PipelineBuild, { ok: false }>) => void,
+  ) {}
+
+  /** Every file that builds, the first in path order for each workflow name. */
+  async builds(): Promise<PipelineFileBuild[]> {
+    const files = await pipelineFiles(this.dir);
+    const builds = await Promise.all(files.map((file) => this.buildOf(file)));
+    const seen = new Set<string>();
+    return builds.flatMap((build) => {
+      if (!build?.ok || seen.has(build.bundle.pipeline)) return [];
+      seen.add(build.bundle.pipeline);
+      return [build];
+    });
+  }
+
+  private async buildOf(file: string): Promise<PipelineBuild | undefined> {
+    const info = await stat(file).catch(() => undefined);
+    if (!info) return undefined; // removed since the directory was read
+    const version = `${info.size}:${info.mtimeMs}`;
+    let cached = this.cache.get(file);
+    if (cached?.version !== version) {
+      const build = buildPipelineFile(file);
+      cached = { version, build };
+      this.cache.set(file, cached);
+      const report = this.onInvalidFile;
+      if (report) void build.then((result) => (result.ok ? undefined : report(file, result)));
+    }
+    return cached.build;
+  }
+}
+
+/** Pipeline files under a directory, sorted; none when it does not exist. */
+async function pipelineFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return entries
+    .filter((entry) => /\.ya?ml$/.test(entry))
+    .sort()
+    .map((entry) => join(dir, entry));
+}

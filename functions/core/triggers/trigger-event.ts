@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { startFromPipelineRequested } from './event-trigger.js';
+import { type InboxTriggerDeps, startFromInboxObject } from './inbox-trigger.js';
+import type { TriggerOutcome } from './trigger-run.js';
+
+/** An S3 "Object Created" event as EventBridge delivers it (the bucket has EventBridge notifications on). */
+const ObjectCreatedEventSchema = z.object({
+  id: z.string(),
+  source: z.literal('aws.s3'),
+  'detail-type': z.literal('Object Created'),
+  detail: z.object({
+    bucket: z.object({ name: z.string() }),
+    object: z.object({
+      key: z.string(),
+      size: z.number().int().nonnegative(),
+      etag: z.string().optional(),
+      'version-id': z.string().optional(),
+    }),
+  }),
+});
+
+/** A `PipelineRequested` event; its detail is checked by `startFromPipelineRequested`. */
+const PipelineRequestedEventSchema = z.object({
+  id: z.string(),
+  'detail-type': z.literal('PipelineRequested'),
+  detail: z.unknown(),
+});
+
+/** Every event the trigger Lambda's rules deliver. */
+export const TriggerEventSchema = z.union([ObjectCreatedEventSchema, PipelineRequestedEventSchema]);
+
+/** A parsed trigger event. */
+export type TriggerEvent = z.infer<typeof TriggerEventSchema>;
+
+/**
+ * Hands an event to the trigger it is for. S3 keys arrive URL-encoded in S3 notifications but not in
+ * EventBridge ones, which this reads.
+ *
+ * @example
+ * await routeTriggerEvent(TriggerEventSchema.parse(event), deps);
+ */
+export function routeTriggerEvent(event: TriggerEvent, deps: InboxTriggerDeps): Promise<TriggerOutcome> {
+  if (event['detail-type'] === 'PipelineRequested') return startFromPipelineRequested(event, deps);
+  const { bucket, object } = event.detail;
+  return startFromInboxObject(
+    {
+      bucket: bucket.name,
+      key: object.key,
+      size: object.size,
+      ...(object.etag === undefined ? {} : { etag: object.etag }),
+      ...(object['version-id'] === undefined ? {} : { versionId: object['version-id'] }),
+    },
+    deps,
+  );
+}

@@ -1,0 +1,195 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApiApp } from '../functions/api/app.js';
+import { apiKeyRecord, createKeyAuthenticator } from '../functions/core/api-keys.js';
+import { artifactKeys } from '../functions/core/artifact-keys.js';
+import { FilePipelineCatalog } from '../functions/core/catalog/file-catalog.js';
+import { layeredCatalog } from '../functions/core/catalog/layered-catalog.js';
+import { PipelineFiles } from '../functions/core/catalog/pipeline-files.js';
+import { RegistryPipelineCatalog } from '../functions/core/catalog/registry-catalog.js';
+import { handleExecutionStatusChange } from '../functions/core/execution-status.js';
+import type { ApiKeyStore } from '../functions/core/ports/api-key-store.js';
+import type { EventPublisher, PlatformEvent } from '../functions/core/ports/event-publisher.js';
+import type { Provider } from '../functions/core/ports/provider.js';
+import {
+  registeredStateMachineName,
+  shippedStateMachineName,
+} from '../functions/core/state-machine-names.js';
+import { handleStepRunnerEvent } from '../functions/core/step-runner-handler.js';
+import { DynamoApiKeyStore } from '../functions/core/stores/dynamo-api-key-store.js';
+import { startFromInboxObject } from '../functions/core/triggers/inbox-trigger.js';
+import type { TriggerOutcome } from '../functions/core/triggers/trigger-run.js';
+import { type ModelFamily, Placeholder } from '../statemachines/types.js';
+import { closeServer } from './close-server.js';
+import { LOCAL_TENANT, type LocalStackOptions, startLocalStack } from './emulators.js';
+import { watchInbox } from './inbox-watcher.js';
+import { createLocalDeps } from './local-deps.js';
+import { LocalExecutionEngine } from './local-execution-engine.js';
+
+/** Options of {@link startDevServer}. */
+export interface DevServerOptions {
+  /** Where the local stack keeps its data, or in memory. */
+  readonly stack: LocalStackOptions;
+  /** Port on 127.0.0.1; 0 picks a free one. */
+  readonly port: number;
+  /** The API key of tenant `local`; the only key the server accepts. */
+  readonly apiKey: string;
+  /** Pipelines served without registering them, searched recursively. */
+  readonly pipelinesDir: string;
+  /**
+   * A folder whose new files are uploaded to the tenant's S3 inbox and handled as inbox objects.
+   * @default - no inbox folder
+   */
+  readonly inboxDir?: string;
+  readonly providerFor: (family: ModelFamily) => Provider;
+  /** `none` skips Retry waits (tests, benchmarks); `real` keeps the compiled backoff. */
+  readonly retryDelay: 'real' | 'none';
+  /** Told about each request, inbox file, event and problem, one line each. */
+  readonly log: (line: string) => void;
+  /** Told about each event published (runs finished, requests rejected). */
+  readonly onEvent?: (event: PlatformEvent) => void;
+}
+
+/** A running dev server. */
+export interface DevServer {
+  /** `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  readonly engine: LocalExecutionEngine;
+  /** Stops accepting requests, stops running executions (their runs end ABORTED), then the stack. */
+  stop(): Promise<void>;
+}
+
+/** Connections the kernel may queue before the server accepts them. */
+const LISTEN_BACKLOG = 4096;
+
+/** Why executions still running at shutdown end. */
+const SHUTDOWN = { error: 'Dev.Stopped', cause: 'the dev server stopped while the run was going on' };
+
+/**
+ * The local stack plus the run API on 127.0.0.1: the same app, core and stores as in Lambda, with
+ * Step Functions played by the local executor (executions run in the background in this process)
+ * and EventBridge by a log line. Tenant `local`'s only valid key is `apiKey`; the pipelines under
+ * `pipelinesDir` are served without registering them.
+ *
+ * @example
+ * const server = await startDevServer({ stack: { dataDir }, port: 8787, apiKey, pipelinesDir: 'pipelines',
+ *   providerFor, retryDelay: 'real', log: (line) => process.stdout.write(`${line}\n`) });
+ */
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const { log } = options;
+  const stack = await startLocalStack(options.stack);
+  const closers: (() => Promise<void>)[] = [() => stack.stop()];
+  const stopAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
+  try {
+    const stepDeps = createLocalDeps(stack, options.providerFor);
+    const apiKeys = new DynamoApiKeyStore(stack.clients.dynamo, stack.tables.apiKeys);
+    await useOnlyKey(apiKeys, options.apiKey, stepDeps.now());
+
+    const events: EventPublisher = {
+      async publish(event) {
+        log(`event ${event.detailType} ${JSON.stringify(event.detail)}`);
+        options.onEvent?.(event);
+      },
+    };
+    const engine: LocalExecutionEngine = new LocalExecutionEngine({
+      taskHandlers: { [Placeholder.StepRunner]: (event) => handleStepRunnerEvent(event, stepDeps) },
+      retryDelay: options.retryDelay,
+      onStatusChange: (change) => handleExecutionStatusChange(change, deps),
+      onError: (error) => log(`error closing a run: ${describe(error)}`),
+    });
+    const catalog = layeredCatalog([
+      new RegistryPipelineCatalog(stepDeps.runs, stepDeps.loadBundle),
+      new FilePipelineCatalog(
+        new PipelineFiles(options.pipelinesDir, (file) =>
+          log(`skipping ${file}: it does not build; see elexirion validate ${file}`),
+        ),
+        (tenantId, pipeline, asl) =>
+          engine.deployStateMachine(shippedStateMachineName(tenantId, pipeline), asl),
+      ),
+    ]);
+    const deps = {
+      ...stepDeps,
+      engine,
+      events,
+      catalog,
+      stateMachineName: registeredStateMachineName,
+      authenticate: createKeyAuthenticator(apiKeys),
+      reportError: (error: unknown, incident: string) =>
+        log(`internal error (incident ${incident}): ${describe(error)}`),
+    };
+    closers.push(() => engine.stopAll(SHUTDOWN));
+
+    const app = createApiApp(deps);
+    const server = createAdaptorServer({
+      fetch: async (request: Request) => {
+        const started = performance.now();
+        const response = await app.fetch(request);
+        const { pathname, search } = new URL(request.url);
+        log(
+          `${request.method} ${pathname}${search} ${response.status} ${Math.round(performance.now() - started)}ms`,
+        );
+        return response;
+      },
+    }) as Server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      // A deep accept queue: a burst of clients connecting at once should wait, not be reset.
+      server.listen({ host: '127.0.0.1', port: options.port, backlog: LISTEN_BACKLOG }, resolve);
+    });
+    closers.push(() => closeServer(server));
+
+    if (options.inboxDir !== undefined) {
+      const triggerDeps = { ...deps, tenantId: LOCAL_TENANT, bucket: stack.bucket };
+      const watcher = await watchInbox({
+        dir: options.inboxDir,
+        onFile: async (path, body) => {
+          const key = `${artifactKeys.inbox(LOCAL_TENANT)}${path}`;
+          const put = await stack.clients.s3.send(
+            new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body }),
+          );
+          const outcome = await startFromInboxObject(
+            { bucket: stack.bucket, key, size: body.byteLength, ...(put.ETag ? { etag: put.ETag } : {}) },
+            triggerDeps,
+          );
+          log(`inbox ${path}: ${describeOutcome(outcome)}`);
+        },
+        onError: (error, path) => log(`inbox ${path}: ${describe(error)}`),
+      });
+      closers.push(() => watcher.close());
+    }
+
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, engine, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Makes `key` tenant `local`'s only key: a key printed by an earlier session stops working. */
+async function useOnlyKey(store: ApiKeyStore, key: string, now: Date): Promise<void> {
+  const record = apiKeyRecord(LOCAL_TENANT, key, { createdAt: now.toISOString(), label: 'elexirion dev' });
+  for (const old of await store.listKeys(LOCAL_TENANT)) {
+    if (old.keyId !== record.keyId) await store.deleteKey(LOCAL_TENANT, old.keyId);
+  }
+  await store.putKey(record);
+}
+
+function describeOutcome(outcome: TriggerOutcome): string {
+  switch (outcome.outcome) {
+    case 'started':
+      return `run ${outcome.run.runId} ${outcome.run.replayed ? 'already started' : 'started'}`;
+    case 'ignored':
+      return `ignored (${outcome.reason})`;
+    case 'rejected':
+      return `rejected: ${outcome.error.code}: ${outcome.error.message}`;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

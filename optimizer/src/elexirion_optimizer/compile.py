@@ -1,0 +1,108 @@
+"""Compiles a step program with the optimizer its `optimize:` block selects; returns a new program."""
+
+import contextlib
+import random
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import dspy
+from dspy.teleprompt import GEPA, BootstrapFewShot, MIPROv2
+
+from .metrics import Metric
+from .spec import OptimizeSpec
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled program, with the optimizer's name, its settings and how many candidate programs it
+    scored (its trials)."""
+
+    program: dspy.Module
+    optimizer: str
+    settings: dict[str, Any] = field(default_factory=dict)
+    trials: int = 1
+
+
+def compile_program(
+    student: dspy.Module,
+    trainset: list[dspy.Example],
+    metric: Metric,
+    spec: OptimizeSpec,
+    reflection_lm: dspy.LM | None = None,
+) -> Compiled:
+    """Compiles `student` on `trainset` without changing it. The train set is shuffled with the step's
+    seed and the optimizers are seeded with it, so a run is reproducible from its data and seed (with a
+    deterministic LM; a sampling LM adds its own noise). DSPy's progress output goes to stderr, keeping
+    stdout for the job's results."""
+    shuffled = list(trainset)
+    random.Random(spec.seed).shuffle(shuffled)
+    random.seed(spec.seed)
+    with contextlib.redirect_stdout(sys.stderr):
+        return _OPTIMIZERS[spec.optimizer](student, shuffled, metric, spec, reflection_lm)
+
+
+def _bootstrap_few_shot(
+    student: dspy.Module, trainset: list[dspy.Example], metric: Metric, spec: OptimizeSpec, _: Any
+) -> Compiled:
+    # Demos come from traces that pass the metric, topped up with labelled examples, max_demos in all.
+    settings = {
+        "max_bootstrapped_demos": spec.max_demos,
+        "max_labeled_demos": spec.max_demos,
+        "max_rounds": 1,
+    }
+    optimizer = BootstrapFewShot(metric=metric, metric_threshold=spec.label_threshold, **settings)
+    return Compiled(optimizer.compile(student, trainset=trainset), "bootstrap_few_shot", settings, trials=1)
+
+
+def _mipro_v2(
+    student: dspy.Module, trainset: list[dspy.Example], metric: Metric, spec: OptimizeSpec, _: Any
+) -> Compiled:
+    # auto=None so `trials` is the budget; MIPROv2 replaces seed 0 with 9 (stanfordnlp/dspy#10321).
+    settings = {
+        "max_bootstrapped_demos": spec.max_demos,
+        "max_labeled_demos": spec.max_demos,
+        "num_candidates": max(2, spec.trials // 2),
+        "seed": spec.seed or 9,
+    }
+    optimizer = MIPROv2(
+        metric=metric,
+        auto=None,
+        num_threads=1,
+        metric_threshold=spec.label_threshold,
+        verbose=False,
+        **settings,
+    )
+    program = optimizer.compile(student, trainset=trainset, num_trials=spec.trials, minibatch=False)
+    return Compiled(program, "mipro_v2", {**settings, "num_trials": spec.trials}, trials=spec.trials)
+
+
+def _gepa(
+    student: dspy.Module, trainset: list[dspy.Example], metric: Metric, spec: OptimizeSpec, reflection_lm: Any
+) -> Compiled:
+    # GEPA tunes instructions only; its budget is metric calls, `trials` full passes over the train set.
+    settings = {"max_metric_calls": spec.trials * max(1, len(trainset)), "seed": spec.seed}
+
+    def feedback_metric(
+        gold: Any, pred: Any, trace: Any = None, pred_name: Any = None, pred_trace: Any = None
+    ):
+        return metric(gold, pred, trace)
+
+    optimizer = GEPA(
+        metric=feedback_metric,
+        reflection_lm=reflection_lm or dspy.settings.lm,
+        num_threads=1,
+        track_stats=True,
+        **settings,
+    )
+    program = optimizer.compile(student, trainset=trainset)
+    trials = len(program.detailed_results.candidates) if hasattr(program, "detailed_results") else spec.trials
+    return Compiled(program, "gepa", settings, trials=trials)
+
+
+_OPTIMIZERS: dict[str, Callable[..., Compiled]] = {
+    "bootstrap_few_shot": _bootstrap_few_shot,
+    "mipro_v2": _mipro_v2,
+    "gepa": _gepa,
+}

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompletionRequest, Provider } from '../../functions/core/ports/provider.js';
+import type { PromptPack } from '../../functions/core/prompt-packs/pack-schema.js';
+import { requestedFields } from '../../functions/core/providers/mock-chat-reply.js';
+import type { StepArtifact } from '../../functions/core/step-event.js';
+import { DynamoPromptPackStore } from '../../functions/core/stores/dynamo-prompt-pack-store.js';
+import { type LocalStack, startLocalStack } from '../../local/emulators.js';
+import { createLocalDeps, createLocalStores } from '../../local/local-deps.js';
+import { ensureOptimizerEnv, runOptimizerJob } from '../../local/optimizer-job.js';
+import { runPipelineLocally } from '../../local/run-pipeline.js';
+import { loadPipeline } from '../../pipelines/loader.js';
+import { compilePipeline } from '../../statemachines/compile.js';
+import type { AslObject, SpecBundle } from '../../statemachines/types.js';
+
+/**
+ * The learning loop on the local stack: runs of `pipelines/examples/support-triage.yaml` are
+ * recorded and scored, the compile job (Python, DSPy, its offline LM) builds a prompt pack from
+ * them and promotes it only when it beats the active version on held-out runs, and the next run
+ * renders the pack and records its version.
+ */
+
+const TENANT = 'loop';
+const TICKETS = [
+  ['My invoice shows a double charge', 'billing'],
+  ['The app crashes when I open settings', 'bug'],
+  ['I cannot reset my password', 'account'],
+  ['Refund the second invoice please', 'billing'],
+  ['Crash on startup since the update', 'bug'],
+  ['Password email never arrives', 'account'],
+] as const;
+
+/** A model that knows the categories: it answers the step's own prompt and the packed one alike. */
+const knowingModel: Provider = {
+  name: 'mock',
+  async complete(request: CompletionRequest) {
+    const ticket = TICKETS.find(([text]) => request.prompt.includes(text));
+    const category = ticket?.[1] ?? 'account';
+    const text = requestedFields(request.prompt)
+      ? `[[ ## category ## ]]\n${category}\n\n[[ ## completed ## ]]`
+      : category;
+    return { text, model: request.model, usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 } };
+  },
+};
+
+describe('the learning loop', () => {
+  let stack: LocalStack;
+  let compiled: { asl: AslObject; bundle: SpecBundle };
+
+  beforeAll(async () => {
+    const [started, loaded] = await Promise.all([
+      startLocalStack({ inMemory: true }),
+      loadPipeline('pipelines/examples/support-triage.yaml'),
+      ensureOptimizerEnv(),
+    ]);
+    stack = started;
+    const result = loaded.pipeline && compilePipeline(loaded.pipeline);
+    if (!result?.asl || !result.bundle) throw new Error('the example pipeline did not compile');
+    compiled = { asl: result.asl, bundle: result.bundle };
+  }, 600_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function runTickets(count: number) {
+    const deps = createLocalDeps(stack, () => knowingModel);
+    const runs = [];
+    for (let i = 0; i < count; i++) {
+      const [ticket] = TICKETS[i % TICKETS.length] ?? TICKETS[0];
+      runs.push(
+        await runPipelineLocally({
+          ...compiled,
+          inputs: { ticket: `${ticket} (#${i})` },
+          tenantId: TENANT,
+          deps,
+          retryDelay: 'none',
+        }),
+      );
+    }
+    return runs;
+  }
+
+  function activePointer() {
+    const packs = new DynamoPromptPackStore(
+      stack.clients.dynamo,
+      stack.tables.runs,
+      createLocalStores(stack).artifacts,
+    );
+    return packs.getPointer(TENANT, 'support_triage', 'classify');
+  }
+
+  function optimize() {
+    return runOptimizerJob(stack, {
+      tenantId: TENANT,
+      pipeline: 'support_triage',
+      provider: 'offline',
+      env: process.env,
+    });
+  }
+
+  it('scores runs, promotes a better pack only, and renders it in the next run', async () => {
+    // GIVEN runs that are recorded and scored
+    const first = await runTickets(16);
+    const { runs, artifacts } = createLocalStores(stack);
+    const scores = await runs.listScores(TENANT, first[0]?.runId ?? '');
+    expect(scores).toMatchObject([
+      { stepId: 'classify', evaluator: 'known_category', kind: 'regex', score: 1 },
+    ]);
+    expect(scores[0]?.promptVersion).toMatch(/^spec:/);
+
+    // WHEN the job compiles a pack from them
+    const promoted = await optimize();
+
+    // THEN it beats the step's uncompiled program on held-out runs and becomes active
+    expect(promoted.exitCode, promoted.log).toBe(0);
+    const [outcome] = promoted.outcomes;
+    expect(outcome).toMatchObject({ step: 'classify', status: 'promoted', before: 0, trials: 1 });
+    expect(outcome?.after).toBeGreaterThan(0.5);
+    const pointer = await activePointer();
+    expect(pointer?.active?.version).toBe(outcome?.version);
+
+    // WHEN the next run starts
+    const [next] = await runTickets(1);
+
+    // THEN it renders the pack and records its version
+    const attempts = await runs.listAttempts(TENANT, next?.runId ?? '');
+    const classify = attempts.find((a) => a.stepId === 'classify');
+    expect(classify?.promptVersion).toBe(outcome?.version);
+    const artifact = await artifacts.getJson<StepArtifact>(classify?.artifactKey ?? '');
+    const pack = await artifacts.getJson<PromptPack>(pointer?.active?.packKey ?? '');
+    expect(artifact.request.system).toBe(pack.rendered.system);
+    expect(artifact.request.messages).toStrictEqual(pack.rendered.demoMessages);
+    expect(artifact.request.prompt).toMatch(
+      /^\[\[ ## ticket ## \]\]\nMy invoice shows a double charge \(#0\)\n\nRespond with/,
+    );
+    expect(artifact.response).toMatchObject({ text: 'billing', data: { category: 'billing' } });
+    expect((await runs.listScores(TENANT, next?.runId ?? ''))[0]).toMatchObject({
+      score: 1,
+      promptVersion: outcome?.version,
+    });
+
+    // WHEN the job runs again and its candidate is no better than the active pack
+    await runTickets(4);
+    const again = await optimize();
+
+    // THEN the active pack stays
+    expect(again.exitCode, again.log).toBe(0);
+    expect(['rejected', 'unchanged']).toContain(again.outcomes[0]?.status);
+    expect((await activePointer())?.active?.version).toBe(outcome?.version);
+  }, 600_000);
+});

@@ -1,0 +1,127 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TenantConfig } from '../../infra/tenant-config.js';
+import type { TenantStack } from '../../infra/tenant-stack.js';
+import { buildTenantApp, SYNTH_TIMEOUT_MS, shippedTenants } from './support/tenant-app.js';
+import {
+  findIsolationViolations,
+  type IsolationScope,
+  type TemplateJson,
+} from './support/tenant-isolation.js';
+
+const TENANTS = ['acme', 'globex'];
+
+/** What `stack` may reach: its own tenant, with its API-key lookup table keyed by hash. */
+function scopeOf(stack: TenantStack, tenantId: string): IsolationScope {
+  const apiKeys = stack.tables.tables.apiKeys.node.defaultChild as CfnElement;
+  return {
+    tenantId,
+    otherTenants: TENANTS.filter((other) => other !== tenantId),
+    tablesKeyedByHash: [stack.getLogicalId(apiKeys)],
+  };
+}
+
+describe('tenant isolation', () => {
+  let templates: Map<string, TemplateJson>;
+  let scopes: Map<string, IsolationScope>;
+
+  beforeAll(async () => {
+    // GIVEN both shipped tenants with every part wired (API, triggers, optimizer), synthesized once
+    const { stacks } = await buildTenantApp({ complete: true });
+    const stackOf = (id: string) => stacks.get(id) as TenantStack;
+    templates = new Map(TENANTS.map((id) => [id, Template.fromStack(stackOf(id)).toJSON() as TemplateJson]));
+    scopes = new Map(TENANTS.map((id) => [id, scopeOf(stackOf(id), id)]));
+  }, SYNTH_TIMEOUT_MS);
+
+  it.each(TENANTS)(
+    'finds no policy of %s reaching another tenant, a foreign resource or an unfenced key',
+    (tenantId) => {
+      // WHEN every IAM policy statement of the tenant's template is walked
+      const violations = findIsolationViolations(
+        templates.get(tenantId) as TemplateJson,
+        scopes.get(tenantId) as IsolationScope,
+      );
+      // THEN none reaches past the tenant
+      expect(violations).toEqual([]);
+    },
+  );
+
+  it('has policies to check: the walk is not vacuous', () => {
+    const acme = JSON.stringify(templates.get('acme'));
+    for (const grant of [
+      'dynamodb:LeadingKeys',
+      '/tenants/acme/*',
+      'states:StartExecution',
+      'events:PutEvents',
+    ]) {
+      expect(acme).toContain(grant);
+    }
+  });
+
+  it('fails when a copy of the template has a statement widened to every resource', () => {
+    // GIVEN a copy of acme's template whose S3 object grant is widened from tenants/acme/* to *
+    const widened = structuredClone(templates.get('acme')) as TemplateJson;
+    const text = JSON.stringify(widened).replace(
+      /\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["ArtifactsBucket[0-9A-F]+","Arn"\]\},"\/tenants\/acme\/\*"\]\]\}/,
+      '"*"',
+    );
+    expect(text).not.toEqual(JSON.stringify(widened));
+    // WHEN the check runs on the copy
+    const violations = findIsolationViolations(JSON.parse(text), scopes.get('acme') as IsolationScope);
+    // THEN it reports the widened statement
+    expect(violations).toEqual([
+      expect.objectContaining({
+        resource: '*',
+        reason: '`*` resource for actions that support a scoped resource',
+      }),
+    ]);
+  });
+
+  it(
+    'fails when a copy of the stack grants the step runner a globex table',
+    async () => {
+      // GIVEN a fresh copy of acme's stack whose step runner is also granted globex's runs table
+      const { stacks } = await buildTenantApp({ tenants: [shippedTenants()[0] as TenantConfig] });
+      const copy = stacks.get('acme') as TenantStack;
+      const role = copy.node
+        .findAll()
+        .find((c) => c.node.path === 'Elexirion-acme/StepRunner/Handler/Role') as iam.Role;
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:GetItem'],
+          resources: ['arn:aws:dynamodb:us-east-1:111122223333:table/elexirion-globex-runs'],
+        }),
+      );
+      // WHEN the check runs on it
+      const violations = findIsolationViolations(
+        Template.fromStack(copy).toJSON() as TemplateJson,
+        scopeOf(copy, 'acme'),
+      );
+      // THEN it names the grant on globex
+      expect(violations).toContainEqual(
+        expect.objectContaining({
+          resource: 'arn:aws:dynamodb:us-east-1:111122223333:table/elexirion-globex-runs',
+          reason: 'names tenant globex',
+        }),
+      );
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
+  it('fails when an item grant on a tenant table loses its leading-key fence', () => {
+    // GIVEN a copy of acme's template with the LeadingKeys condition removed
+    const text = JSON.stringify(templates.get('acme')).replaceAll(
+      ',"Condition":{"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["TENANT#acme","TENANT#acme#*"]}}',
+      '',
+    );
+    // WHEN the check runs on it
+    const violations = findIsolationViolations(JSON.parse(text), scopes.get('acme') as IsolationScope);
+    // THEN every unfenced item grant is reported
+    expect(violations.length).toBeGreaterThan(0);
+    expect(
+      violations.every((v) => v.reason === 'DynamoDB item grant without dynamodb:LeadingKeys TENANT#acme'),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,229 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyRecord } from '../../functions/core/api-keys.js';
+import { artifactKeys } from '../../functions/core/artifact-keys.js';
+import { buildPipelineFile } from '../../functions/core/pipeline-build.js';
+import { DynamoApiKeyStore } from '../../functions/core/stores/dynamo-api-key-store.js';
+import { DynamoRunStore } from '../../functions/core/stores/dynamo-run-store.js';
+import { S3ArtifactStore } from '../../functions/core/stores/s3-artifact-store.js';
+import { type LocalStack, startLocalStack } from '../../local/emulators.js';
+import { type FakeAwsJsonServer, startFakeAwsJsonServer } from '../support/fake-aws-json-server.js';
+
+// The three control-plane Lambda handlers, as the CDK stack deploys them: configured from the
+// environment, with real SDK clients pointed at the local stack (S3, DynamoDB) and at loopback
+// fakes of Step Functions and EventBridge.
+
+const KEY = 'key-of-acme-0123456789';
+const ACCOUNT = 'arn:aws:states:us-east-1:123456789012';
+const DEPLOYED_MACHINE = `${ACCOUNT}:stateMachine:elexirion-acme-chain`;
+const STEP_RUNNER = 'arn:aws:lambda:us-east-1:123456789012:function:step-runner';
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+let stack: LocalStack;
+let sfn: FakeAwsJsonServer;
+let eventBridge: FakeAwsJsonServer;
+let handlers: { api: Handler; trigger: Handler; executionEvents: Handler };
+
+const context = {
+  functionName: 'test',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
+  memoryLimitInMB: '512',
+  awsRequestId: 'request-1',
+  logGroupName: 'test',
+  logStreamName: 'test',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 30_000,
+};
+
+/** An API Gateway REST proxy event, as the RunApi construct's proxy integration sends it. */
+function restEvent(method: string, path: string, options: { body?: string; contentType?: string } = {}) {
+  const headers = {
+    Authorization: `Bearer ${KEY}`,
+    ...(options.contentType ? { 'Content-Type': options.contentType } : {}),
+  };
+  return {
+    resource: '/{proxy+}',
+    path,
+    httpMethod: method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { proxy: path.slice(1) },
+    stageVariables: null,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      httpMethod: method,
+      path: `/prod${path}`,
+      stage: 'prod',
+      requestId: 'request-1',
+      resourceId: 'proxy',
+      resourcePath: '/{proxy+}',
+      identity: { sourceIp: '127.0.0.1' },
+      authorizer: { tenantId: 'acme' },
+    },
+    body: options.body ?? null,
+    isBase64Encoded: false,
+  };
+}
+
+async function callApi(method: string, path: string, options: { body?: string; contentType?: string } = {}) {
+  const reply = (await handlers.api(restEvent(method, path, options), context)) as {
+    statusCode: number;
+    body: string;
+  };
+  return { status: reply.statusCode, body: JSON.parse(reply.body) };
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack({ inMemory: true });
+  sfn = await startFakeAwsJsonServer({
+    StartExecution: (input) => ({
+      executionArn: `${String(input.stateMachineArn).replace(':stateMachine:', ':execution:')}:${input.name}`,
+      startDate: 0,
+    }),
+    CreateStateMachine: (input) => ({
+      stateMachineArn: `${ACCOUNT}:stateMachine:${input.name}`,
+      creationDate: 0,
+    }),
+  });
+  eventBridge = await startFakeAwsJsonServer({
+    PutEvents: () => ({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] }),
+  });
+
+  const build = await buildPipelineFile('pipelines/examples/chain.yaml');
+  if (!build.ok) throw new Error('chain.yaml does not build');
+  const bundleKey = artifactKeys.specBundle('acme', 'chain', build.bundle.hash);
+  await new S3ArtifactStore(stack.clients.s3, stack.bucket).putJson(bundleKey, build.bundle);
+  await new DynamoApiKeyStore(stack.clients.dynamo, stack.tables.apiKeys).putKey(
+    apiKeyRecord('acme', KEY, { createdAt: new Date().toISOString() }),
+  );
+
+  Object.assign(process.env, {
+    TENANT_ID: 'acme',
+    ARTIFACT_BUCKET: stack.bucket,
+    RUNS_TABLE: stack.tables.runs,
+    ATTEMPTS_TABLE: stack.tables.attempts,
+    API_KEYS_TABLE: stack.tables.apiKeys,
+    EVENT_BUS_NAME: 'elexirion-acme',
+    STEP_RUNNER_ARN: STEP_RUNNER,
+    STATE_MACHINE_ROLE_ARN: 'arn:aws:iam::123456789012:role/elexirion-acme-machines',
+    DEPLOYED_PIPELINES: JSON.stringify({ chain: { stateMachine: DEPLOYED_MACHINE, bundleKey } }),
+    S3_FORCE_PATH_STYLE: 'true',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_S3: stack.s3Endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.endpoint,
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  });
+  handlers = {
+    api: (await import('../../functions/handlers/api.js')).handler as unknown as Handler,
+    trigger: (await import('../../functions/handlers/trigger.js')).handler as unknown as Handler,
+    executionEvents: (await import('../../functions/handlers/execution-events.js'))
+      .handler as unknown as Handler,
+  };
+});
+
+afterAll(async () => {
+  await sfn?.stop();
+  await eventBridge?.stop();
+  await stack?.stop();
+});
+
+describe('the control-plane Lambda handlers', () => {
+  it('start a deployed pipeline through the API, and close the run from its status change event', async () => {
+    // Act: start
+    const started = await callApi('POST', '/v1/pipelines/chain/runs', {
+      body: JSON.stringify({ input: { topic: 'tides' } }),
+      contentType: 'application/json',
+    });
+    const { runId } = started.body as { runId: string };
+    const start = sfn.calls.find((call) => call.operation === 'StartExecution' && call.input.name === runId);
+
+    // Act: the execution ends
+    const closed = await handlers.executionEvents(
+      {
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        detail: {
+          executionArn: `${ACCOUNT}:execution:elexirion-acme-chain:${runId}`,
+          stateMachineArn: DEPLOYED_MACHINE,
+          name: runId,
+          status: 'SUCCEEDED',
+          input: start?.input.input,
+        },
+      },
+      context,
+    );
+    const read = await callApi('GET', `/v1/runs/${runId}`);
+
+    // Assess
+    expect(started.status).toBe(201);
+    expect(start?.input.stateMachineArn).toBe(DEPLOYED_MACHINE);
+    expect(JSON.parse(String(start?.input.input))).toMatchObject({
+      run: { tenantId: 'acme', runId },
+      inputs: { topic: 'tides' },
+    });
+    expect(closed).toBe('SUCCEEDED');
+    expect(read.body).toMatchObject({ runId, status: 'SUCCEEDED' });
+    expect(
+      eventBridge.calls.map((call) => (call.input.Entries as { DetailType: string }[])[0]?.DetailType),
+    ).toContain('PipelineRunCompleted');
+  });
+
+  it('start one run for a PipelineRequested event delivered twice', async () => {
+    // Prepare
+    const event = {
+      id: 'evt-42',
+      source: 'billing',
+      'detail-type': 'PipelineRequested',
+      detail: { pipeline: 'chain' },
+    };
+    const before = sfn.calls.filter((call) => call.operation === 'StartExecution').length;
+
+    // Act
+    const outcomes = [await handlers.trigger(event, context), await handlers.trigger(event, context)];
+
+    // Assess
+    expect(outcomes).toEqual(['started', 'started']);
+    expect(sfn.calls.filter((call) => call.operation === 'StartExecution')).toHaveLength(before + 1);
+    const { runs } = await new DynamoRunStore(stack.clients.dynamo, stack.tables).listRuns('acme', {
+      limit: 10,
+    });
+    expect(runs).toHaveLength(2);
+  });
+
+  it('register a pipeline through the API as a new state machine with the step runner filled in', async () => {
+    // Prepare
+    const yaml = (await readFile('pipelines/examples/chain.yaml', 'utf8')).replace(
+      'name: chain',
+      'name: my_chain',
+    );
+
+    // Act
+    const registered = await callApi('PUT', '/v1/pipelines/my_chain', {
+      body: yaml,
+      contentType: 'application/yaml',
+    });
+
+    // Assess
+    expect(registered).toMatchObject({ status: 201, body: { name: 'my_chain', created: true } });
+    const create = sfn.calls.find((call) => call.operation === 'CreateStateMachine');
+    expect(create?.input).toMatchObject({
+      name: 'elexirion-acme-api-my_chain',
+      roleArn: 'arn:aws:iam::123456789012:role/elexirion-acme-machines',
+      type: 'STANDARD',
+    });
+    expect(String(create?.input.definition)).toContain(STEP_RUNNER);
+    expect(String(create?.input.definition)).not.toContain('${');
+  });
+});
