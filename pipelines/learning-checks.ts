@@ -1,22 +1,12 @@
 import { pipelineError } from './issues.js';
-import type { Workflow } from './schema.js';
+import { LLM_STEP_TYPES, type Workflow } from './schema.js';
 import { allSteps } from './step-tree.js';
 import { type Evaluator, type Optimize, RESERVED_FIELD_NAMES } from './steps/optimize.js';
 import type { PipelineIssue } from './types.js';
 import type { FieldPath, YamlLocator } from './yaml-ranges.js';
 
 /** The step types whose attempts are recorded, so `step_succeeded` can see how they ended. */
-const RECORDED_TYPES: ReadonlySet<string> = new Set([
-  'claude',
-  'gemini',
-  'claude_smart',
-  'claude_extract',
-  'gemini_instructor',
-  'claude_session',
-  'claude_robust',
-  'claude_batch',
-  'parallel_claude',
-]);
+const RECORDED_TYPES: ReadonlySet<string> = new Set(LLM_STEP_TYPES);
 
 /** A step as these checks read it: any step type may carry the learning fields. */
 interface LearningStep {

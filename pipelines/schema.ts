@@ -193,6 +193,24 @@ export type InputDecl = z.infer<typeof InputDeclSchema>;
 export type Workflow = z.infer<typeof WorkflowSchema>;
 export type StepType = Step['type'];
 
+/** Step types that make one model call and answer under `steps.NAME` with one reference. */
+export const SINGLE_CALL_LLM_STEP_TYPES: readonly StepType[] = [
+  'claude',
+  'gemini',
+  'claude_smart',
+  'claude_extract',
+  'gemini_instructor',
+  'claude_session',
+  'claude_robust',
+];
+
+/** Every step type whose attempts call a model, fan-outs included. */
+export const LLM_STEP_TYPES: readonly StepType[] = [
+  ...SINGLE_CALL_LLM_STEP_TYPES,
+  'claude_batch',
+  'parallel_claude',
+];
+
 /** The step types this version runs; anything else is `UNKNOWN_STEP_TYPE` at load time. */
 export const STEP_TYPES: readonly StepType[] = [
   'claude',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readEnvConfig } from '../core/config.js';
 
 /** Where runs are stored; every control-plane handler reads and writes them. */
 const StoresSchema = z.object({
@@ -41,23 +42,10 @@ export type TriggerConfig = z.infer<typeof TriggerConfigSchema>;
 export type ExecutionEventsConfig = z.infer<typeof ExecutionEventsConfigSchema>;
 
 /**
- * Reads a handler's configuration from its environment at cold start, failing with the names of the
- * missing or bad variables. `DEPLOYED_PIPELINES` is read apart, by `readDeployedPipelines`.
+ * Reads a control-plane handler's configuration from its environment at cold start, failing with the
+ * names of the missing or bad variables. `DEPLOYED_PIPELINES` is read apart, by `readDeployedPipelines`.
  *
  * @example
  * const config = readControlConfig(ApiConfigSchema, process.env, 'run API');
  */
-export function readControlConfig<S extends z.ZodType>(
-  schema: S,
-  env: Readonly<Record<string, string | undefined>>,
-  what: string,
-): z.infer<S> {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new Error(`${what} configuration is invalid: ${problems}`);
-  }
-  return parsed.data;
-}
+export const readControlConfig = readEnvConfig;

@@ -34,15 +34,19 @@ export type AuthorizerConfig = z.infer<typeof AuthorizerConfigSchema>;
  * run) with the names of the missing or bad variables.
  */
 export function readStepRunnerConfig(env: Readonly<Record<string, string | undefined>>): StepRunnerConfig {
-  return readConfig(StepRunnerConfigSchema, env, 'step runner');
+  return readEnvConfig(StepRunnerConfigSchema, env, 'step runner');
 }
 
 /** Reads the authorizer's configuration, failing at cold start like {@link readStepRunnerConfig}. */
 export function readAuthorizerConfig(env: Readonly<Record<string, string | undefined>>): AuthorizerConfig {
-  return readConfig(AuthorizerConfigSchema, env, 'authorizer');
+  return readEnvConfig(AuthorizerConfigSchema, env, 'authorizer');
 }
 
-function readConfig<S extends z.ZodType>(
+/**
+ * Reads a handler's configuration from an environment with a zod schema, failing at cold start (not
+ * on the first request) with the name of every missing or bad variable.
+ */
+export function readEnvConfig<S extends z.ZodType>(
   schema: S,
   env: Readonly<Record<string, string | undefined>>,
   what: string,

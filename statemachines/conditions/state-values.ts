@@ -1,5 +1,5 @@
 import type { ExprOf } from '../../pipelines/conditions/ast.js';
-import type { Step, Workflow } from '../../pipelines/schema.js';
+import { SINGLE_CALL_LLM_STEP_TYPES, type Step, type Workflow } from '../../pipelines/schema.js';
 import { allSteps } from '../../pipelines/step-tree.js';
 import type { Pipeline } from '../../pipelines/types.js';
 
@@ -34,15 +34,7 @@ const STATE_RESULTS: Readonly<Record<string, Readonly<Record<string, StateValueT
  * Step types whose runner returns one reference under `steps.NAME` from an `llm` spec keyed by the
  * step name, so a field of the answer can be exposed to Choice states.
  */
-export const EXPOSING_STEP_TYPES: ReadonlySet<string> = new Set([
-  'claude',
-  'gemini',
-  'claude_smart',
-  'claude_extract',
-  'claude_session',
-  'gemini_instructor',
-  'claude_robust',
-]);
+export const EXPOSING_STEP_TYPES: ReadonlySet<string> = new Set(SINGLE_CALL_LLM_STEP_TYPES);
 
 /** The fields of a skipped step's result, `{skipped: true, reason}`. */
 const SKIP_FIELDS: Readonly<Record<string, StateValueType>> = { skipped: 'boolean', reason: 'string' };
