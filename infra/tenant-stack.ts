@@ -110,8 +110,12 @@ export class TenantStack extends Stack {
           ARTIFACT_BUCKET: artifacts.bucket.bucketName,
           RUNS_TABLE: tables.tables.runs.tableName,
           ATTEMPTS_TABLE: tables.tables.attempts.tableName,
+          // Secret names, not keys: the job reads the keys from Secrets Manager, as the step runner does.
+          ANTHROPIC_KEY_SECRET: keys.secrets.anthropic.secretName,
+          GEMINI_KEY_SECRET: keys.secrets.gemini.secretName,
         },
       });
+      keys.grantRead(job.taskDefinition.taskRole);
       artifacts.grantTenantReadWrite(job.taskDefinition.taskRole);
       tables.grantReadAttempts(job.taskDefinition.taskRole);
       tables.grantReadWriteRuns(job.taskDefinition.taskRole);
