@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cachedBundleLoader } from '../../../../functions/core/bundle-loader.js';
 import { ErrorName, ProviderError } from '../../../../functions/core/errors.js';
-import type {
-  CompletionRequest,
-  CompletionResult,
-  Provider,
-} from '../../../../functions/core/ports/provider.js';
 import { startRun } from '../../../../functions/core/run-lifecycle.js';
 import { isStepRef, type StepRef, type StepRunnerEvent } from '../../../../functions/core/step-event.js';
 import { runStep, type StepRunnerDeps } from '../../../../functions/core/step-runner.js';
@@ -13,24 +8,8 @@ import { MemoryArtifactStore } from '../../../../functions/core/stores/memory-ar
 import { MemoryRunStore } from '../../../../functions/core/stores/memory-run-store.js';
 import { compilePipeline } from '../../../../statemachines/compile.js';
 import type { SpecBundle } from '../../../../statemachines/types.js';
+import { QueueProvider } from '../../../support/queue-provider.js';
 import { pipelineOf } from '../../statemachines/pipeline-fixture.js';
-
-/** A provider that answers from a queue and records every request it was sent. */
-class QueueProvider implements Provider {
-  readonly name = 'anthropic';
-  readonly requests: CompletionRequest[] = [];
-  constructor(private readonly answers: (string | Error)[]) {}
-  async complete(request: CompletionRequest): Promise<CompletionResult> {
-    this.requests.push(request);
-    const next = this.answers.shift() ?? 'default answer';
-    if (next instanceof Error) throw next;
-    return {
-      text: next,
-      model: request.model,
-      usage: { inputTokens: 1_000_000, outputTokens: 0, cachedInputTokens: 0 },
-    };
-  }
-}
 
 const PIPELINE = pipelineOf({
   name: 'plan_and_apply',
@@ -62,7 +41,11 @@ const PIPELINE = pipelineOf({
 async function setUp(answers: (string | Error)[]) {
   const artifacts = new MemoryArtifactStore('bucket');
   const runs = new MemoryRunStore();
-  const provider = new QueueProvider(answers);
+  const provider = new QueueProvider(answers, {
+    inputTokens: 1_000_000,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+  });
   const deps: StepRunnerDeps = {
     artifacts,
     runs,

@@ -4,11 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { artifactKeys } from '../../../../../functions/core/artifact-keys.js';
 import { cachedBundleLoader } from '../../../../../functions/core/bundle-loader.js';
 import { ErrorName, ProviderError } from '../../../../../functions/core/errors.js';
-import type {
-  CompletionRequest,
-  CompletionResult,
-  Provider,
-} from '../../../../../functions/core/ports/provider.js';
 import { PromptPackRegistry } from '../../../../../functions/core/prompt-packs/pack-registry.js';
 import type { PromptPack } from '../../../../../functions/core/prompt-packs/pack-schema.js';
 import { startRun } from '../../../../../functions/core/run-lifecycle.js';
@@ -19,29 +14,13 @@ import { MemoryPromptPackStore } from '../../../../../functions/core/stores/memo
 import { MemoryRunStore } from '../../../../../functions/core/stores/memory-run-store.js';
 import { compilePipeline } from '../../../../../statemachines/compile.js';
 import type { SpecBundle } from '../../../../../statemachines/types.js';
+import { QueueProvider } from '../../../../support/queue-provider.js';
 import { pipelineOf } from '../../../statemachines/pipeline-fixture.js';
 
 /** The pack DSPy exported for `golden/classify` in the golden vectors. */
 const PACK = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../../../fixtures/dspy-golden/classify.json'), 'utf8'),
 ).pack as PromptPack;
-
-/** A provider answering from a queue, recording what it was sent. */
-class QueueProvider implements Provider {
-  readonly name = 'anthropic';
-  readonly requests: CompletionRequest[] = [];
-  constructor(private readonly answers: (string | Error)[]) {}
-  async complete(request: CompletionRequest): Promise<CompletionResult> {
-    this.requests.push(request);
-    const next = this.answers.shift() ?? 'default';
-    if (next instanceof Error) throw next;
-    return {
-      text: next,
-      model: request.model,
-      usage: { inputTokens: 10, outputTokens: 2, cachedInputTokens: 0 },
-    };
-  }
-}
 
 const PIPELINE = pipelineOf({
   name: 'golden',
@@ -66,7 +45,7 @@ const PIPELINE = pipelineOf({
 async function setUp(answers: (string | Error)[], packed: boolean) {
   const artifacts = new MemoryArtifactStore('bucket');
   const runs = new MemoryRunStore();
-  const provider = new QueueProvider(answers);
+  const provider = new QueueProvider(answers, undefined, 'default');
   const store = new MemoryPromptPackStore();
   const packKey = artifactKeys.promptPack('golden', 'golden', 'classify', PACK.version);
   if (packed)
