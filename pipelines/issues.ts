@@ -29,3 +29,19 @@ export function fieldName(path: readonly (string | number)[]): string {
     '',
   );
 }
+
+/** The longest user value an issue message repeats in full; the issue's range points at the whole. */
+const MAX_SHOWN_LENGTH = 64;
+
+/**
+ * A user-written name as a message quotes it: `'analyse'`, or its start and its length when it is
+ * too long to repeat (a 200 KB `type:` must not come back as a 200 KB error).
+ *
+ * @example
+ * shownName('claud'); // "'claud'"
+ */
+export function shownName(name: string): string {
+  return name.length <= MAX_SHOWN_LENGTH
+    ? `'${name}'`
+    : `'${name.slice(0, MAX_SHOWN_LENGTH)}…' (${name.length} characters)`;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fieldName, pipelineError } from './issues.js';
+import { fieldName, pipelineError, shownName } from './issues.js';
 import { PipelineFileSchema } from './schema.js';
 import { operationHint } from './steps/data-transform.js';
 import { didYouMean } from './suggest.js';
@@ -111,7 +111,8 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, locate: YamlLocat
     case 'invalid_value': {
       const options = issue.values.map(String);
       const hint = `${didYouMean(String(value), options)}write one of: ${options.join(', ')}`;
-      return [invalidValue(path, `${fieldName(path)} cannot be ${JSON.stringify(value)}`, locate, hint)];
+      const shown = typeof value === 'string' ? shownName(value) : JSON.stringify(value);
+      return [invalidValue(path, `${fieldName(path)} cannot be ${shown}`, locate, hint)];
     }
   }
   return [invalidValue(path, `${fieldName(path)}: ${issue.message}`, locate)];
@@ -148,7 +149,7 @@ function unknownField(path: FieldPath, data: unknown, locate: YamlLocator): Pipe
   const allowed = allowedKeys(parent, data);
   return pipelineError({
     code: 'UNKNOWN_FIELD',
-    message: `unknown field '${key}' in ${fieldName(parent)}`,
+    message: `unknown field ${shownName(key)} in ${fieldName(parent)}`,
     hint: `${didYouMean(key, allowed)}allowed here: ${allowed.join(', ')}`,
     path,
     range: locate.key(path),
@@ -170,7 +171,7 @@ function unknownType(
     code: isPart ? 'UNKNOWN_PART_TYPE' : 'UNKNOWN_STEP_TYPE',
     message:
       advice === undefined
-        ? `unknown ${kind} '${name}'`
+        ? `unknown ${kind} ${shownName(name)}`
         : `${kind} '${name}' comes from pipeline_ex and is not supported in this version`,
     hint: `${advice ? `${advice}; ` : didYouMean(name, supported)}supported ${kind}s: ${supported.join(', ')}`,
     path,

@@ -1,6 +1,17 @@
 /**
  * Near-miss name suggestions for issue hints ("did you mean 'analyze'?").
+ *
+ * The names compared come from user input (a pipeline file, an API request), so the work is bounded:
+ * edit distance costs the product of the two lengths, and an unbounded 200 KB `type:` once held the
+ * API's event loop for seconds. Names longer than {@link MAX_SUGGESTED_LENGTH} are never typos of a
+ * field, type or step name worth suggesting, and at most {@link MAX_CANDIDATES} candidates are read.
  */
+
+/** The longest name (and candidate) compared; longer ones get no suggestion. */
+export const MAX_SUGGESTED_LENGTH = 64;
+
+/** How many candidates one suggestion reads at most. */
+export const MAX_CANDIDATES = 1_000;
 
 /**
  * Edit distance between two strings: the fewest one-character insertions, deletions, substitutions
@@ -32,11 +43,16 @@ export function editDistance(a: string, b: string): number {
  * closestName('analyse', ['analyze', 'plan']); // 'analyze'
  */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+  if (name.length > MAX_SUGGESTED_LENGTH) return undefined;
   const limit = Math.max(1, Math.floor(name.length / 3));
+  const lowerName = name.toLowerCase();
   let best: { candidate: string; distance: number } | undefined;
+  let read = 0;
   for (const candidate of candidates) {
-    if (candidate === name) continue;
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (++read > MAX_CANDIDATES) break;
+    // The length difference is a lower bound of the distance: skip what cannot be close enough.
+    if (candidate === name || Math.abs(candidate.length - name.length) > limit) continue;
+    const distance = editDistance(lowerName, candidate.toLowerCase());
     if (distance <= limit && (best === undefined || distance < best.distance)) best = { candidate, distance };
   }
   return best?.candidate;

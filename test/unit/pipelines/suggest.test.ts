@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { closestName, didYouMean, editDistance } from '../../../pipelines/suggest.js';
+import { shownName } from '../../../pipelines/issues.js';
+import {
+  closestName,
+  didYouMean,
+  editDistance,
+  MAX_CANDIDATES,
+  MAX_SUGGESTED_LENGTH,
+} from '../../../pipelines/suggest.js';
 
 describe('editDistance', () => {
   it.each([
@@ -30,5 +37,37 @@ describe('didYouMean', () => {
   it('phrases the suggestion, or says nothing', () => {
     expect(didYouMean('gemni', ['gemini', 'claude'])).toBe("did you mean 'gemini'? ");
     expect(didYouMean('zzz', ['gemini'])).toBe('');
+  });
+});
+
+describe('bounded work on hostile input', () => {
+  it('suggests nothing for a name longer than any name worth suggesting', () => {
+    const long = 'a'.repeat(MAX_SUGGESTED_LENGTH + 1);
+    // One deletion away, so an unbounded search would suggest it after a product-of-lengths walk.
+    expect(closestName(long, [long.slice(1), 'plan'])).toBeUndefined();
+    expect(closestName('x'.repeat(2_000_000), ['claude', 'gemini'])).toBeUndefined();
+  });
+
+  it('reads at most MAX_CANDIDATES candidates', () => {
+    let read = 0;
+    function* candidates() {
+      for (;;) {
+        read++;
+        yield `step_${read}`;
+      }
+    }
+    expect(closestName('analyze', candidates())).toBeUndefined();
+    expect(read).toBe(MAX_CANDIDATES + 1);
+  });
+
+  it('still finds a near miss among candidates of other lengths', () => {
+    expect(closestName('analyse', ['a'.repeat(10_000), 'analyze'])).toBe('analyze');
+  });
+});
+
+describe('shownName', () => {
+  it('quotes a short name whole and a long one by its start and length', () => {
+    expect(shownName('claud')).toBe("'claud'");
+    expect(shownName('x'.repeat(200_000))).toBe(`'${'x'.repeat(64)}…' (200000 characters)`);
   });
 });
