@@ -4,7 +4,8 @@ import { checkDataSources } from './data-step-checks.js';
 import { pipelineError, sortIssues } from './issues.js';
 import { checkLearning } from './learning-checks.js';
 import { checkNestedPipelines, type NestingOptions, withContext } from './nested-pipelines.js';
-import { type ReadTextFile, readPromptFiles, readTextFile } from './prompt-files.js';
+import { FileRefusedError, type ReadTextFile, readFileInFolder } from './pipeline-folder.js';
+import { fileIssue, readPromptFiles } from './prompt-files.js';
 import { checkReferences } from './references.js';
 import { PipelineFileSchema } from './schema.js';
 import { schemaIssues } from './schema-issues.js';
@@ -13,7 +14,9 @@ import { YamlLocator } from './yaml-ranges.js';
 
 /**
  * Loads a pipeline file: reads it, then runs {@link loadPipelineFromString}. A file that cannot be
- * read is a `FILE_NOT_FOUND` issue, not an exception.
+ * read is a `FILE_NOT_FOUND` issue (`FILE_REFUSED` for a device, a FIFO or a file over the size cap),
+ * not an exception. A pipeline file, nested or not, may live anywhere; the files it reads must be
+ * inside its folder.
  *
  * @example
  * const { pipeline, issues, source } = await loadPipeline('pipelines/examples/chain.yaml');
@@ -21,20 +24,24 @@ import { YamlLocator } from './yaml-ranges.js';
  */
 export async function loadPipeline(
   file: string,
-  read: ReadTextFile = readTextFile,
+  read: ReadTextFile = readFileInFolder,
   nesting: NestingOptions = {},
 ): Promise<LoadResult> {
+  const absolute = resolve(file);
   let source: string;
   try {
-    source = await read(resolve(file));
+    source = await read(absolute, dirname(absolute));
   } catch (error) {
+    const at = { path: [], range: [0, 0] as const };
+    if (error instanceof FileRefusedError) {
+      return { issues: [fileIssue(error, { ...at, written: file, absolute, hint: '' })], source: '' };
+    }
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
     const issue = pipelineError({
       code: 'FILE_NOT_FOUND',
-      message: `pipeline file ${resolve(file)} ${reason}`,
+      message: `pipeline file ${absolute} ${reason}`,
       hint: 'check the path; relative paths start at the current directory',
-      path: [],
-      range: [0, 0],
+      ...at,
     });
     return { issues: [issue], source: '' };
   }
@@ -54,7 +61,7 @@ export async function loadPipeline(
 export async function loadPipelineFromString(
   source: string,
   file: string,
-  read: ReadTextFile = readTextFile,
+  read: ReadTextFile = readFileInFolder,
   nesting: NestingOptions = {},
 ): Promise<LoadResult> {
   // YAML 1.1 tags (!!binary, !!set, …) would yield buffers and sets; plain JSON data is all a pipeline holds.

@@ -1,15 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pipelineError } from './issues.js';
+import { FileRefusedError, isInsideFolder, type ReadTextFile } from './pipeline-folder.js';
 import type { Workflow } from './schema.js';
 import type { PipelineIssue } from './types.js';
 import type { FieldPath, YamlLocator } from './yaml-ranges.js';
-
-/** Reads a text file by absolute path; the loader's one door to the file system, replaceable in tests. */
-export type ReadTextFile = (absolutePath: string) => Promise<string>;
-
-/** Reads a UTF-8 file from disk. */
-export const readTextFile: ReadTextFile = (absolutePath) => readFile(absolutePath, 'utf8');
 
 /** The content of every `file` prompt part, and an issue for each one that could not be read. */
 export interface PromptFiles {
@@ -20,8 +14,9 @@ export interface PromptFiles {
 
 /**
  * Reads the `file` prompt parts of a workflow. Every path is relative to `baseDir`, the pipeline
- * file's folder: one documented base, whatever the working directory (pipeline_ex defect 30). Files
- * are read at load time and bundled, so a path cannot hold a template.
+ * file's folder: one documented base, whatever the working directory (pipeline_ex defect 30), and
+ * must stay inside it (see `pipeline-folder.ts`). Files are read at load time and bundled, so a path
+ * cannot hold a template.
  */
 export async function readPromptFiles(
   workflow: Workflow,
@@ -31,7 +26,8 @@ export async function readPromptFiles(
 ): Promise<PromptFiles> {
   const reads = new Map<string, Promise<string | NodeJS.ErrnoException>>();
   const readOnce = (absolute: string) => {
-    const pending = reads.get(absolute) ?? read(absolute).catch((error: NodeJS.ErrnoException) => error);
+    const pending =
+      reads.get(absolute) ?? read(absolute, baseDir).catch((error: NodeJS.ErrnoException) => error);
     reads.set(absolute, pending);
     return pending;
   };
@@ -100,16 +96,64 @@ async function readPart(
       range,
     });
   }
+  if (!isInsideFolder(baseDir, written)) {
+    return pipelineError({
+      code: 'FILE_OUTSIDE_FOLDER',
+      message: `file '${written}' is outside the pipeline's folder ${baseDir}`,
+      hint: OUTSIDE_FOLDER_HINT,
+      path,
+      range,
+    });
+  }
   const absolute = resolve(baseDir, written);
   const content = await readOnce(absolute);
   if (typeof content === 'string') return content;
+  return fileIssue(content, {
+    written,
+    absolute,
+    path,
+    range,
+    hint: `file paths are relative to the pipeline file's folder, ${baseDir}`,
+  });
+}
+
+/** What to do about a file a pipeline may not read. */
+export const OUTSIDE_FOLDER_HINT =
+  'a pipeline reads only files inside its own folder: move or copy the file there, or pass its text as an input and use {{inputs.NAME}} in a static part';
+
+/** The issue for a file that could not be read: refused (FILE_OUTSIDE_FOLDER, FILE_REFUSED) or missing. */
+export function fileIssue(
+  error: NodeJS.ErrnoException,
+  at: {
+    readonly written: string;
+    readonly absolute: string;
+    readonly path: FieldPath;
+    readonly range: readonly [number, number];
+    readonly hint: string;
+  },
+): PipelineIssue {
+  const { written, absolute, path, range } = at;
+  if (error instanceof FileRefusedError) {
+    const outside = error.reason === 'outside-folder';
+    return pipelineError({
+      code: outside ? 'FILE_OUTSIDE_FOLDER' : 'FILE_REFUSED',
+      message: `file '${written}' cannot be read: ${error.message}`,
+      hint: outside
+        ? OUTSIDE_FOLDER_HINT
+        : error.reason === 'too-large'
+          ? 'split the file, or keep large text in an input or an artifact'
+          : 'name a regular file',
+      path,
+      range,
+    });
+  }
   return pipelineError({
     code: 'FILE_NOT_FOUND',
     message:
-      content.code === 'ENOENT'
+      error.code === 'ENOENT'
         ? `file '${written}' does not exist (looked for ${absolute})`
-        : `cannot read '${absolute}': ${content.message}`,
-    hint: `file paths are relative to the pipeline file's folder, ${baseDir}`,
+        : `cannot read '${absolute}': ${error.message}`,
+    hint: at.hint,
     path,
     range,
   });

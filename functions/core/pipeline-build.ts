@@ -1,6 +1,6 @@
 import { withFieldRanges } from '../../pipelines/issue-ranges.js';
 import { loadPipeline, loadPipelineFromString } from '../../pipelines/loader.js';
-import type { ReadTextFile } from '../../pipelines/prompt-files.js';
+import type { ReadTextFile } from '../../pipelines/pipeline-folder.js';
 import type { LoadResult, Pipeline, PipelineIssue } from '../../pipelines/types.js';
 import { compilePipeline } from '../../statemachines/compile.js';
 import type { AslObject, ChildStateMachine, SpecBundle } from '../../statemachines/types.js';

@@ -1,6 +1,6 @@
 import { formatIssue, formatIssues, positionOf } from '../../pipelines/format-issues.js';
 import { fieldName } from '../../pipelines/issues.js';
-import type { ReadTextFile } from '../../pipelines/prompt-files.js';
+import type { ReadTextFile } from '../../pipelines/pipeline-folder.js';
 import type { PipelineIssue } from '../../pipelines/types.js';
 import { artifactKeys } from './artifact-keys.js';
 import { buildPipelineSource } from './pipeline-build.js';

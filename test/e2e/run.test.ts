@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -200,5 +200,35 @@ describe('elexirion run', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/script\.yaml:2:\d+/);
     expect(existsSync(join(cwd, '.elexirion'))).toBe(false);
+  });
+});
+
+describe('a pipeline reads nothing outside its folder', () => {
+  it.each([
+    ['/proc/self/environ', '/proc/self/environ'],
+    ['a parent path', '../../x'],
+    ['a link out of the folder', 'leak.md'],
+  ])('refuses %s at load time: exit 2, FILE:LINE:COL, nothing written', async (_case, path) => {
+    // Prepare: a key in the environment, and a link beside the pipeline pointing at a secret outside it
+    const cwd = await scratchDir();
+    const secret = join(await scratchDir(), 'credentials');
+    await writeFile(secret, 'aws_secret_access_key = not-for-prompts');
+    await symlink(secret, join(cwd, 'leak.md'));
+    const yaml = `workflow:\n  name: leak\n  steps:\n    - name: a\n      type: claude\n      prompt:\n        - {type: file, path: "${path}"}\n`;
+    await writeFile(join(cwd, 'leak.yaml'), yaml);
+    const env = { ANTHROPIC_API_KEY: ['sk', 'ant', 'e2e-probe'].join('-') };
+
+    // Act
+    const run = await runCli(['run', 'leak.yaml', '--json'], { cwd, env });
+    const compile = await runCli(['compile', 'leak.yaml', '--out', 'out'], { cwd, env });
+
+    // Assess
+    for (const result of [run, compile]) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^leak\.yaml:7:\d+: error\[FILE_OUTSIDE_FOLDER\]/m);
+      expect(result.stdout + result.stderr).not.toContain('not-for-prompts');
+    }
+    expect(existsSync(join(cwd, '.elexirion'))).toBe(false);
+    expect(existsSync(join(cwd, 'out'))).toBe(false);
   });
 });

@@ -113,8 +113,8 @@ const EXPECTED: Readonly<Record<string, readonly [typeof LOADS | IssueCode, stri
 
   'ai_project_innovation_pipeline.yaml': ['FILE_NOT_FOUND', 'file parts read from a sibling repository'],
   'research_paper_improvement_gemini_pro_delayed.yaml': [
-    'FILE_NOT_FOUND',
-    'file part read from a sibling repository',
+    'FILE_OUTSIDE_FOLDER',
+    'file part read from ../, outside the pipeline folder',
   ],
 
   'workflows/explain_code.yaml': ['BAD_TEMPLATE', 'file path {{ code_file }} is a run-time template'],
