@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import { formatIssues } from '../pipelines/format-issues.js';
 import { loadPipeline } from '../pipelines/loader.js';
 import { compilePipeline } from '../statemachines/compile.js';
-import type { AslObject, SpecBundle } from '../statemachines/types.js';
+import type { AslObject, ChildStateMachine, SpecBundle } from '../statemachines/types.js';
 import type { TenantConfig } from './tenant-config.js';
 
-/** A pipeline as a stack deploys it: the compiled ASL (placeholders intact) and its spec bundle. */
+/**
+ * A pipeline as a stack deploys it: the compiled ASL (placeholders intact), its spec bundle (the
+ * specs of its nested pipelines included, under their scopes) and its child state machines.
+ */
 export interface CompiledPipeline {
   /** The workflow's name; it names the state machine. */
   readonly name: string;
@@ -13,6 +16,11 @@ export interface CompiledPipeline {
   readonly path: string;
   readonly asl: AslObject;
   readonly bundle: SpecBundle;
+  /**
+   * The state machines of its nested pipelines that run as child executions, every level of
+   * nesting, sorted by scope; each definition names those it starts by their placeholders.
+   */
+  readonly children: readonly ChildStateMachine[];
 }
 
 /**
@@ -50,5 +58,5 @@ async function compileFile(pipelinesDir: string, path: string): Promise<Compiled
     throw new Error(`${file} cannot be deployed:\n${formatIssues(file, loaded.source, issues)}`);
   }
   const { asl, bundle } = compiled;
-  return { name: bundle.pipeline, path, asl, bundle };
+  return { name: bundle.pipeline, path, asl, bundle, children: compiled.children ?? [] };
 }

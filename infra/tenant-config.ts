@@ -9,8 +9,10 @@ import { YamlLocator } from '../pipelines/yaml-ranges.js';
 /**
  * Lowercase because the id ends up in names that are case-sensitive in some services and not in
  * others (stack, state machine, secret, S3 prefix); at most 20 characters so that
- * `elexirion-<tenant>-<pipeline>` leaves room for the pipeline name in an 80-character state
- * machine name.
+ * `elexirion-<tenant>_stack_<pipeline>` leaves room for the pipeline name in an 80-character state
+ * machine name. Never `_`, `/` or `#`: each ends the id in a name other grants match by prefix
+ * (state machines `elexirion-<tenant>_…`, secrets `elexirion/<tenant>/…`, S3 `tenants/<tenant>/…`,
+ * keys `TENANT#<tenant>#…`), so tenant `acme`'s prefixes match nothing of tenant `acme-api-x`.
  */
 const TENANT_ID = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
 

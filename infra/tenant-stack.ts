@@ -4,6 +4,7 @@ import { Annotations, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import { listStates } from '../local/definition-states.js';
+import { Placeholder } from '../statemachines/types.js';
 import type { CompiledPipeline } from './compiled-pipelines.js';
 import { ArtifactBucket } from './constructs/artifact-bucket.js';
 import { REPO_ROOT } from './constructs/handler-function.js';
@@ -52,7 +53,10 @@ export function tenantStackName(tenantId: string): string {
  * new TenantStack(app, tenantStackName('acme'), { tenant, pipelines });
  */
 export class TenantStack extends Stack {
-  /** The pipelines' state machines, in the order the tenant lists them. */
+  /**
+   * The pipelines' state machines, in the order the tenant lists them; each holds the child state
+   * machines of its nested pipelines.
+   */
   readonly machines: readonly PipelineStateMachine[];
   /** The tenant's tables. */
   readonly tables: RunTables;
@@ -70,7 +74,7 @@ export class TenantStack extends Stack {
     const keys = new ProviderSecrets(this, 'ProviderKeys', { tenantId });
     const specs = new SpecBundles(this, 'SpecBundles', { tenantId, artifacts, pipelines });
 
-    // 2. The step runner, and one state machine per pipeline calling it.
+    // 2. The step runner, and one state machine per pipeline calling it (with one per child execution).
     const stepRunner = new StepRunner(this, 'StepRunner', {
       tenantId,
       artifacts,
@@ -146,12 +150,19 @@ export class TenantStack extends Stack {
   }
 }
 
-/** The longest `TimeoutSeconds` of any Task in the pipelines (nested states included). */
+/**
+ * The longest `TimeoutSeconds` of any step-runner Task in the pipelines and their child state
+ * machines (nested states included). A nested pipeline's `.sync` Task waits for a whole child
+ * execution, not for the step runner, so its timeout does not count.
+ */
 function longestTaskTimeout(pipelines: readonly CompiledPipeline[]): Duration {
   const seconds = pipelines.flatMap((pipeline) =>
-    listStates(pipeline.asl)
-      .map(({ state }) => state.TimeoutSeconds)
-      .filter((value): value is number => typeof value === 'number'),
+    [pipeline.asl, ...pipeline.children.map((child) => child.definition)].flatMap((definition) =>
+      listStates(definition)
+        .filter(({ state }) => state.Resource === Placeholder.StepRunner)
+        .map(({ state }) => state.TimeoutSeconds)
+        .filter((value): value is number => typeof value === 'number'),
+    ),
   );
   return Duration.seconds(Math.max(0, ...seconds));
 }

@@ -2,6 +2,7 @@ import { formatIssue, formatIssues, positionOf } from '../../pipelines/format-is
 import { fieldName } from '../../pipelines/issues.js';
 import type { ReadTextFile } from '../../pipelines/pipeline-folder.js';
 import type { PipelineIssue } from '../../pipelines/types.js';
+import type { AslObject } from '../../statemachines/types.js';
 import { artifactKeys } from './artifact-keys.js';
 import { buildPipelineSource } from './pipeline-build.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
@@ -30,9 +31,11 @@ export interface Registration {
 }
 
 /**
- * Registers or updates a tenant's pipeline from its YAML: loads and compiles it, stores the spec
- * bundle, creates or updates its state machine through the engine, and records it in the registry.
- * An invalid pipeline is INVALID_PIPELINE with every error's `LINE:COL`, and nothing is changed.
+ * Registers or updates a tenant's pipeline from its YAML: loads and compiles it, creates or updates
+ * its state machine through the engine, stores the spec bundle, and records it in the registry.
+ * An invalid pipeline is INVALID_PIPELINE with every error's `LINE:COL`, and nothing is changed;
+ * a state machine of its name that this tenant's registration did not create is
+ * STATE_MACHINE_CONFLICT, and nothing is changed either.
  *
  * @example
  * await registerPipeline({ tenantId: 'acme', name: 'chain', source: yamlText }, deps);
@@ -64,10 +67,27 @@ export async function registerPipeline(
       ],
     );
   }
+  if (build.children.length > 0) {
+    // Child state machines are deployed with a tenant's stack; a registration deploys one machine.
+    throw new RequestError(
+      'INVALID_PIPELINE',
+      'a pipeline registered through the API cannot run nested pipelines as child executions',
+      build.children.map((child) => ({
+        field: `step ${child.scope}`,
+        message: 'set config: {inline: true} on this pipeline step, or ship the pipeline with the stack',
+      })),
+    );
+  }
   const previous = await deps.runs.getPipeline(tenantId, name);
+  const machineName = deps.stateMachineName(tenantId, name);
+  const stateMachine = await deployOwnStateMachine(
+    deps.engine,
+    machineName,
+    build.asl,
+    previous?.stateMachine,
+  );
   const bundleKey = artifactKeys.specBundle(tenantId, name, build.bundle.hash);
   await deps.artifacts.putJson(bundleKey, build.bundle);
-  const stateMachine = await deps.engine.deployStateMachine(deps.stateMachineName(tenantId, name), build.asl);
   const { workflow } = build.pipeline;
   await deps.runs.putPipeline({
     tenantId,
@@ -86,6 +106,29 @@ export async function registerPipeline(
     bundleHash: build.bundle.hash,
     warnings: build.issues.map((issue) => formatIssue(file, source, issue)),
   };
+}
+
+/**
+ * Creates the pipeline's state machine, or updates the one the tenant's registry record says its
+ * registration created (`replaces`, that record's exact ARN). Any other machine of that name was not
+ * made by this registration (it may be another tenant's): it is STATE_MACHINE_CONFLICT and unchanged.
+ */
+async function deployOwnStateMachine(
+  engine: ExecutionEngine,
+  name: string,
+  asl: AslObject,
+  replaces: string | undefined,
+): Promise<string> {
+  try {
+    return await engine.deployStateMachine(name, asl, replaces);
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'StateMachineAlreadyExists')) throw error;
+    throw new RequestError(
+      'STATE_MACHINE_CONFLICT',
+      `the state machine ${name} exists, but not as this pipeline's in the registry; it is left unchanged`,
+      [{ field: 'name', message: 'register the pipeline under another name' }],
+    );
+  }
 }
 
 /** A registered pipeline has no folder to read `file` prompt parts from. */

@@ -8,6 +8,7 @@ export type RequestErrorCode =
   | 'RUN_NOT_FOUND'
   | 'RUN_NOT_RUNNING'
   | 'RUN_NOT_REDRIVABLE'
+  | 'STATE_MACHINE_CONFLICT'
   | 'STEP_NOT_FOUND'
   | 'UNKNOWN_STEP'
   | 'ARTIFACT_NOT_FOUND';

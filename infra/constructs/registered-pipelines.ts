@@ -8,7 +8,7 @@ import { acknowledge, nagArnOf, XRAY_WILDCARD_REASON } from '../nag.js';
 
 /** Props of {@link RegisteredPipelines}. */
 export interface RegisteredPipelinesProps {
-  /** The tenant registering pipelines; the machines are named `elexirion-<tenant>-api-<pipeline>`. */
+  /** The tenant registering pipelines; the machines are named `elexirion-<tenant>_api_<pipeline>`. */
   readonly tenantId: string;
   /** The function their step-runner Tasks call. */
   readonly stepRunner: lambda.IFunction;
@@ -34,7 +34,7 @@ const LOG_DELIVERY_ACTIONS = [
 /**
  * What state machines registered at run time (`PUT /v1/pipelines/{name}`) need, since the stack
  * cannot create them itself: the role they run as (it may invoke only this tenant's step runner),
- * the log group their executions log to, and grants fenced to the `elexirion-<tenant>-api-` name
+ * the log group their executions log to, and grants fenced to the `elexirion-<tenant>_api_` name
  * prefix, so a registration can never touch a machine the stack owns or another tenant's.
  *
  * @example
@@ -46,7 +46,7 @@ export class RegisteredPipelines extends Construct {
   readonly role: iam.Role;
   /** Where their executions log (level ALL). */
   readonly logGroup: logs.LogGroup;
-  /** `elexirion-<tenant>-api-`: the name every registered machine starts with. */
+  /** `elexirion-<tenant>_api_`: the name every registered machine starts with. */
   readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: RegisteredPipelinesProps) {
@@ -147,7 +147,7 @@ export class RegisteredPipelines extends Construct {
     return start.combine(manage);
   }
 
-  /** `arn:…:stateMachine:elexirion-<tenant>-api-`: the ARN every registered machine's starts with. */
+  /** `arn:…:stateMachine:elexirion-<tenant>_api_`: the ARN every registered machine's starts with. */
   stateMachineArnPrefix(): string {
     return this.arnPattern('stateMachine', this.namePrefix);
   }

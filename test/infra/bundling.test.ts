@@ -36,9 +36,11 @@ describe('Lambda bundling', () => {
     const template = assembly.getStackArtifact(tenantStackName(tenant.id)).template as {
       Resources: Record<string, { Type: string; Properties: FunctionProperties }>;
     };
-    machines = Object.values(template.Resources).filter(
-      (r) => r.Type === 'AWS::StepFunctions::StateMachine',
-    ).length;
+    // One machine per pipeline; the child machines of nested pipelines are counted apart.
+    const names = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')
+      .map((r) => String((r.Properties as { StateMachineName?: unknown }).StateMachineName));
+    machines = names.filter((name) => !name.includes('_child_')).length;
     examples = tenant.pipelines.length;
     const runner = Object.values(template.Resources).find(
       (r) =>

@@ -2,12 +2,18 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  childStateMachineName,
+  registeredStateMachineName,
+} from '../../functions/core/state-machine-names.js';
 import type { TenantConfig } from '../../infra/tenant-config.js';
 import type { TenantStack } from '../../infra/tenant-stack.js';
 import { buildTenantApp, SYNTH_TIMEOUT_MS, shippedTenants } from './support/tenant-app.js';
 import {
+  findGrantsReaching,
   findIsolationViolations,
   type IsolationScope,
+  namedResourceArns,
   type TemplateJson,
 } from './support/tenant-isolation.js';
 
@@ -123,5 +129,73 @@ describe('tenant isolation', () => {
     expect(
       violations.every((v) => v.reason === 'DynamoDB item grant without dynamodb:LeadingKeys TENANT#acme'),
     ).toBe(true);
+  });
+});
+
+describe('tenant isolation between ids where one starts the other', () => {
+  /** `acme-api-x` starts with `acme-api-`, what acme's registered machines were once named after. */
+  const PAIR = ['acme', 'acme-api-x'];
+  /**
+   * Pipelines each tenant registers at run time: names that, joined to the tenant id with `-`,
+   * spell the other tenant's machines (`acme` + `x-chain`, `acme` + `x-api-chain`).
+   */
+  const REGISTERED = ['chain', 'x-chain', 'x-api-chain'];
+  let templates: Map<string, TemplateJson>;
+
+  beforeAll(async () => {
+    // GIVEN acme and acme-api-x, each with acme's pipelines and every part wired, in one app
+    const acme = shippedTenants()[0] as TenantConfig;
+    const { stacks } = await buildTenantApp({
+      tenants: PAIR.map((id) => ({ ...acme, id })),
+      complete: true,
+    });
+    templates = new Map(
+      PAIR.map((id) => [id, Template.fromStack(stacks.get(id) as TenantStack).toJSON() as TemplateJson]),
+    );
+  }, SYNTH_TIMEOUT_MS);
+
+  const arnsOf = (tenantId: string) =>
+    namedResourceArns(
+      templates.get(tenantId) as TemplateJson,
+      REGISTERED.map((pipeline) => registeredStateMachineName(tenantId, pipeline)),
+    );
+
+  it.each([PAIR, [...PAIR].reverse()])('grants %s nothing that matches a resource of %s', (self, other) => {
+    // WHEN every grant of one tenant is matched, wildcards and all, against the other's resources
+    const reaching = findGrantsReaching(
+      templates.get(self as string) as TemplateJson,
+      arnsOf(other as string),
+    );
+    // THEN none matches
+    expect(reaching).toEqual([]);
+  });
+
+  it("matches acme's grants on its child state machine against acme's child only", () => {
+    // GIVEN the child state machine report.yaml's nested summary runs in, in each tenant
+    const child = (tenantId: string) =>
+      `arn:AWS::Partition:states:AWS::Region:AWS::AccountId:execution:${childStateMachineName(tenantId, 'report', 'summary')}:run-1`;
+    for (const tenantId of PAIR) expect(arnsOf(tenantId)).toContain(child(tenantId));
+    // WHEN acme's grants are matched against acme's own resources
+    const reaching = findGrantsReaching(templates.get('acme') as TemplateJson, arnsOf('acme'));
+    // THEN report's role may follow and stop the executions of acme's child (and the check above
+    // found it reaching nothing of acme-api-x's child)
+    expect(reaching).toContainEqual(
+      expect.objectContaining({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        reason: `reaches ${child('acme')}`,
+      }),
+    );
+  });
+
+  it("matches acme's registration grants against its own machines: the check is not vacuous", () => {
+    // WHEN acme's grants are matched against acme's own resources
+    const reaching = findGrantsReaching(templates.get('acme') as TemplateJson, arnsOf('acme'));
+    // THEN the wildcard grants on its registered machines reach them
+    expect(reaching).toContainEqual(
+      expect.objectContaining({
+        actions: ['states:CreateStateMachine', 'states:UpdateStateMachine'],
+        reason: `reaches arn:AWS::Partition:states:AWS::Region:AWS::AccountId:stateMachine:${registeredStateMachineName('acme', 'x-chain')}`,
+      }),
+    );
   });
 });

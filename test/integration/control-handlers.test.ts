@@ -219,7 +219,7 @@ describe('the control-plane Lambda handlers', () => {
     expect(registered).toMatchObject({ status: 201, body: { name: 'my_chain', created: true } });
     const create = sfn.calls.find((call) => call.operation === 'CreateStateMachine');
     expect(create?.input).toMatchObject({
-      name: 'elexirion-acme-api-my_chain',
+      name: 'elexirion-acme_api_my_chain',
       roleArn: 'arn:aws:iam::123456789012:role/elexirion-acme-machines',
       type: 'STANDARD',
     });

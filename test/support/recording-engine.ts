@@ -4,21 +4,34 @@ import {
   executionArnOf,
   type StopReason,
 } from '../../functions/core/ports/execution-engine.js';
+import { canonicalJson } from '../../statemachines/canonical-json.js';
 import type { AslObject } from '../../statemachines/types.js';
 
 /**
  * An execution engine that runs nothing and records every call, for tests of what the control
  * plane asks Step Functions to do. Executions it started describe as RUNNING with their input.
+ * Machines are kept by ARN and deployed as the port says Step Functions does: a different machine
+ * of an existing name only with `replaces` naming it, else `StateMachineAlreadyExists`.
  */
 export class RecordingEngine implements ExecutionEngine {
-  readonly deployed: { name: string; definition: AslObject }[] = [];
+  readonly deployed: { name: string; definition: AslObject; replaces?: string }[] = [];
+  /** Each machine's definition, by ARN. */
+  readonly machines = new Map<string, AslObject>();
   readonly started: { stateMachineArn: string; name: string; input: unknown }[] = [];
   readonly stopped: { executionArn: string; reason: StopReason }[] = [];
   readonly redriven: string[] = [];
 
-  async deployStateMachine(name: string, definition: AslObject): Promise<string> {
-    this.deployed.push({ name, definition });
-    return `arn:aws:states:eu-west-1:123456789012:stateMachine:${name}`;
+  async deployStateMachine(name: string, definition: AslObject, replaces?: string): Promise<string> {
+    this.deployed.push({ name, definition, ...(replaces === undefined ? {} : { replaces }) });
+    const arn = `arn:aws:states:eu-west-1:123456789012:stateMachine:${name}`;
+    const existing = this.machines.get(arn);
+    if (existing && replaces !== arn && canonicalJson(existing) !== canonicalJson(definition)) {
+      throw Object.assign(new Error(`state machine ${name} already exists`), {
+        name: 'StateMachineAlreadyExists',
+      });
+    }
+    this.machines.set(arn, definition);
+    return arn;
   }
 
   async startExecution(stateMachineArn: string, name: string, input: unknown): Promise<string> {

@@ -63,7 +63,7 @@ const putPipeline = createRoute({
   responses: {
     200: jsonResponse('The pipeline was updated', RegistrationSchema),
     201: jsonResponse('The pipeline was registered', RegistrationSchema),
-    ...errorResponses(415, 422),
+    ...errorResponses(409, 415, 422),
   },
 });
 

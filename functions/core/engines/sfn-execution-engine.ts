@@ -47,7 +47,7 @@ export interface SfnExecutionEngineOptions {
 export class SfnExecutionEngine implements ExecutionEngine {
   constructor(private readonly options: SfnExecutionEngineOptions) {}
 
-  async deployStateMachine(name: string, definition: AslObject): Promise<string> {
+  async deployStateMachine(name: string, definition: AslObject, replaces?: string): Promise<string> {
     const { client, deployment } = this.options;
     if (!deployment)
       throw new Error('this engine was built without a deployment and cannot create state machines');
@@ -66,6 +66,7 @@ export class SfnExecutionEngine implements ExecutionEngine {
             },
           }),
     };
+    const stateMachineArn = `${deployment.stateMachineArnBase}${name}`;
     try {
       const created = await client.send(
         new CreateStateMachineCommand({ name, type: 'STANDARD', ...settings }),
@@ -74,10 +75,11 @@ export class SfnExecutionEngine implements ExecutionEngine {
         throw new Error(`CreateStateMachine ${name} returned no ARN`);
       return created.stateMachineArn;
     } catch (error) {
-      // Create is idempotent for an identical machine; a changed one exists already and is updated.
-      if (!(error instanceof Error && error.name === 'StateMachineAlreadyExists')) throw error;
+      // Create is idempotent for an identical machine; a changed one exists already, and is
+      // updated only when the caller names it as the machine it created.
+      const exists = error instanceof Error && error.name === 'StateMachineAlreadyExists';
+      if (!exists || replaces !== stateMachineArn) throw error;
     }
-    const stateMachineArn = `${deployment.stateMachineArnBase}${name}`;
     await client.send(new UpdateStateMachineCommand({ stateMachineArn, ...settings }));
     return stateMachineArn;
   }

@@ -36,18 +36,22 @@ export interface StopReason {
  * the cloud (`SfnExecutionEngine`), the local executor on a laptop (`LocalExecutionEngine`).
  * Executions are named by run id, so starting the same run twice cannot create two executions.
  * Failures keep Step Functions' error names (`ExecutionDoesNotExist`, `ExecutionNotRedrivable`,
- * `ExecutionAlreadyExists`, `StateMachineDoesNotExist`), compared by `name`.
+ * `ExecutionAlreadyExists`, `StateMachineAlreadyExists`, `StateMachineDoesNotExist`), compared by `name`.
  *
  * @example
- * const arn = await engine.deployStateMachine('elexirion-acme-chain', compiled.asl);
+ * const arn = await engine.deployStateMachine('elexirion-acme_api_chain', compiled.asl, record?.stateMachine);
  * const execution = await engine.startExecution(arn, runId, executionInput);
  */
 export interface ExecutionEngine {
   /**
-   * Creates a Standard state machine, or updates the definition of the one with that name, and
-   * returns its ARN. The definition holds `${…}` placeholders; the engine binds them.
+   * Creates a Standard state machine and returns its ARN. The definition holds `${…}` placeholders;
+   * the engine binds them. Creating one identical to an existing machine returns that machine's ARN
+   * (Step Functions' idempotency). A different machine of that name is updated only when `replaces`
+   * is its ARN, as the caller recorded it when it created that machine; otherwise the call fails
+   * with `StateMachineAlreadyExists`, so a name that merely matches never overwrites a machine the
+   * caller did not create.
    */
-  deployStateMachine(name: string, definition: AslObject): Promise<string>;
+  deployStateMachine(name: string, definition: AslObject, replaces?: string): Promise<string>;
   /**
    * Starts an execution and returns its ARN. Starting a running execution again with the same name
    * and input returns the same ARN (Step Functions' execution-name idempotency).

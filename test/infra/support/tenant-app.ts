@@ -17,7 +17,10 @@ export const SYNTH_TIMEOUT_MS = 120_000;
 /** Where the tests find the pipelines, as `infra/app.ts` does. */
 export const PIPELINES_DIR = 'pipelines';
 
-/** The tenants the tests deploy: those of `infra/tenants.yaml` (acme with two pipelines, globex with one). */
+/**
+ * The tenants the tests deploy: those of `infra/tenants.yaml` (acme with chain, hello and report,
+ * whose nested pipeline is a child state machine; globex with hello).
+ */
 export function shippedTenants(): TenantConfig[] {
   return readTenantsFile('infra/tenants.yaml', PIPELINES_DIR);
 }
@@ -25,6 +28,8 @@ export function shippedTenants(): TenantConfig[] {
 /** Options of {@link synthTenantApp}. */
 export interface TenantAppOptions {
   readonly tenants?: readonly TenantConfig[];
+  /** Where the tenants' pipeline paths are. @default PIPELINES_DIR */
+  readonly pipelinesDir?: string;
   /** Register cdk-nag's AwsSolutions checks as a validation plugin. */
   readonly nag?: boolean;
   /**
@@ -55,7 +60,7 @@ export async function buildTenantApp(options: TenantAppOptions = {}): Promise<Te
   const tenants = options.tenants ?? shippedTenants();
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const pipelines = await compileTenantPipelines(tenants, PIPELINES_DIR);
+  const pipelines = await compileTenantPipelines(tenants, options.pipelinesDir ?? PIPELINES_DIR);
   const stacks = new Map(
     tenants.map((tenant) => [
       tenant.id,

@@ -49,6 +49,11 @@ const WILDCARD_ONLY_ACTIONS = new Set([
   'ecr:GetAuthorizationToken',
 ]);
 
+/** True when every action is one of {@link WILDCARD_ONLY_ACTIONS}. */
+function wildcardOnly(actions: readonly string[]): boolean {
+  return actions.every((action) => WILDCARD_ONLY_ACTIONS.has(action));
+}
+
 /** Pseudo parameters a `Ref` may name without naming a resource. */
 const PSEUDO_PARAMETERS = new Set(['AWS::Partition', 'AWS::Region', 'AWS::AccountId', 'AWS::URLSuffix']);
 
@@ -93,7 +98,7 @@ export function findIsolationViolations(template: TemplateJson, scope: Isolation
       const foreign = otherTenants.find((other) => mentions(`${resource} ${conditions}`, other));
       if (foreign) report(`names tenant ${foreign}`);
       if (resource.includes('<?')) report('references a resource outside this stack');
-      if (resource === '*' && !actions.every((action) => WILDCARD_ONLY_ACTIONS.has(action))) {
+      if (resource === '*' && !wildcardOnly(actions)) {
         report('`*` resource for actions that support a scoped resource');
       }
       if (
@@ -117,6 +122,77 @@ export function findIsolationViolations(template: TemplateJson, scope: Isolation
     }
   }
   return violations;
+}
+
+/**
+ * The named resource types whose names another tenant's grants could spell with a wildcard, with
+ * the property holding the name and the ARNs that name gives (a state machine's also an execution).
+ * Partition, region and account stay the pseudo parameters every grant renders them as, so every
+ * tenant is in one account: the case where a name pattern reaches furthest.
+ */
+const NAMED_RESOURCES: Readonly<Record<string, { property: string; arns: (name: string) => string[] }>> = {
+  'AWS::StepFunctions::StateMachine': { property: 'StateMachineName', arns: stateMachineArns },
+  'AWS::Logs::LogGroup': { property: 'LogGroupName', arns: (name) => [arnOf('logs', `log-group:${name}:*`)] },
+  'AWS::SecretsManager::Secret': {
+    property: 'Name',
+    arns: (name) => [arnOf('secretsmanager', `secret:${name}-AbCdEf`)],
+  },
+  'AWS::Events::EventBus': { property: 'Name', arns: (name) => [arnOf('events', `event-bus/${name}`)] },
+};
+
+function arnOf(service: string, resource: string): string {
+  return `arn:AWS::Partition:${service}:AWS::Region:AWS::AccountId:${resource}`;
+}
+
+/** A state machine's ARN and one of its executions'. */
+function stateMachineArns(name: string): string[] {
+  return [arnOf('states', `stateMachine:${name}`), arnOf('states', `execution:${name}:run-1`)];
+}
+
+/**
+ * The ARNs of a tenant's named resources: those its template names, and the state machines
+ * `registered` it registers at run time, which no template holds.
+ */
+export function namedResourceArns(template: TemplateJson, registered: readonly string[]): string[] {
+  const named = Object.values(template.Resources).flatMap((resource) => {
+    const kind = NAMED_RESOURCES[resource.Type];
+    const name = kind && resource.Properties?.[kind.property];
+    return kind && typeof name === 'string' ? kind.arns(name) : [];
+  });
+  return [...named, ...registered.flatMap(stateMachineArns)];
+}
+
+/**
+ * Every grant in `template` whose resource matches one of `arns` as IAM matches it (`*` any run of
+ * characters, `:` and `/` included; `?` any one), each reported with the ARN it reaches.
+ *
+ * @example
+ * expect(findGrantsReaching(acmeTemplate, namedResourceArns(otherTemplate, []))).toEqual([]);
+ */
+export function findGrantsReaching(template: TemplateJson, arns: readonly string[]): IsolationViolation[] {
+  const violations: IsolationViolation[] = [];
+  for (const [policy, statement] of policyStatements(template.Resources)) {
+    if (statement.Effect !== 'Allow') continue;
+    const actions = [statement.Action].flat();
+    for (const raw of [statement.Resource].flat()) {
+      const resource = render(raw, template.Resources);
+      // These actions act on no resource: their `*` is IAM's only spelling, not a reach.
+      if (resource === '*' && wildcardOnly(actions)) continue;
+      const pattern = new RegExp(`^${resource.split('*').map(wildcardFree).join('.*')}$`);
+      for (const arn of arns.filter((candidate) => pattern.test(candidate))) {
+        violations.push({ policy, actions, resource, reason: `reaches ${arn}` });
+      }
+    }
+  }
+  return violations;
+}
+
+/** A part of an IAM pattern between `*`s as a regular expression: `?` is any one character. */
+function wildcardFree(part: string): string {
+  return part
+    .split('?')
+    .map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.');
 }
 
 /** Every statement of every identity policy in the template, with the logical id it sits in. */

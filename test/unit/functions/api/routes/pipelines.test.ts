@@ -56,7 +56,7 @@ describe('GET /v1/pipelines and PUT /v1/pipelines/{name}', () => {
     expect(updated.status).toBe(200);
     expect(await harness.runs.getRun('a', runId)).toMatchObject({
       status: 'SUCCEEDED',
-      stateMachine: expect.stringMatching(/:stateMachine:elexirion-a-api-my_chain$/),
+      stateMachine: expect.stringMatching(/:stateMachine:elexirion-a_api_my_chain$/),
     });
     const artifact = (await (await harness.call('GET', `/v1/runs/${runId}/artifacts/outline`)).json()) as {
       request: { prompt: string };

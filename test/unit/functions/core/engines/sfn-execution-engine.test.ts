@@ -37,14 +37,14 @@ describe('SfnExecutionEngine', () => {
     });
 
     // Act
-    const arn = await engineOn(fake).deployStateMachine('elexirion-acme-api-chain', DEFINITION);
+    const arn = await engineOn(fake).deployStateMachine('elexirion-acme_api_chain', DEFINITION);
 
     // Assess
-    expect(arn).toBe(`${BASE}elexirion-acme-api-chain`);
+    expect(arn).toBe(`${BASE}elexirion-acme_api_chain`);
     const [call] = fake.calls;
     expect(call?.operation).toBe('CreateStateMachine');
     expect(call?.input).toMatchObject({
-      name: 'elexirion-acme-api-chain',
+      name: 'elexirion-acme_api_chain',
       type: 'STANDARD',
       roleArn: deployment.roleArn,
       tracingConfiguration: { enabled: true },
@@ -56,7 +56,7 @@ describe('SfnExecutionEngine', () => {
     });
   });
 
-  it('updates the machine when one of that name exists with another definition', async () => {
+  it('updates the machine of that name when the caller names it as the one it replaces', async () => {
     // Prepare
     fake = await startFakeAwsJsonServer({
       CreateStateMachine: () => {
@@ -66,13 +66,36 @@ describe('SfnExecutionEngine', () => {
     });
 
     // Act
-    const arn = await engineOn(fake).deployStateMachine('m', DEFINITION);
+    const arn = await engineOn(fake).deployStateMachine('m', DEFINITION, `${BASE}m`);
 
     // Assess
     expect(arn).toBe(`${BASE}m`);
     expect(fake.calls.map((call) => call.operation)).toEqual(['CreateStateMachine', 'UpdateStateMachine']);
     expect(fake.calls[1]?.input).toMatchObject({ stateMachineArn: `${BASE}m`, roleArn: deployment.roleArn });
   });
+
+  it.each([
+    ['no machine', undefined],
+    ['another machine', `${BASE}other`],
+  ])(
+    'never updates a machine of that name when the caller names %s as the one it replaces',
+    async (_, replaces) => {
+      // Prepare
+      fake = await startFakeAwsJsonServer({
+        CreateStateMachine: () => {
+          throw new FakeAwsError('StateMachineAlreadyExists', 'exists');
+        },
+        UpdateStateMachine: () => ({ updateDate: 0 }),
+      });
+
+      // Act
+      const deploying = engineOn(fake).deployStateMachine('m', DEFINITION, replaces);
+
+      // Assess
+      await expect(deploying).rejects.toMatchObject({ name: 'StateMachineAlreadyExists' });
+      expect(fake.calls.map((call) => call.operation)).toEqual(['CreateStateMachine']);
+    },
+  );
 
   it('starts, describes, stops and redrives executions by name and ARN', async () => {
     // Prepare
