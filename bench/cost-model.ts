@@ -194,7 +194,7 @@ async function main(): Promise<void> {
         process.stdout.write(`${file}: skipped, it does not compile\n`);
         continue;
       }
-      const resolved = resolveRunInputs(compiled.bundle.inputs, {});
+      const resolved = resolveRunInputs(compiled.bundle, {});
       if (!resolved.ok) {
         process.stdout.write(
           `${file}: skipped, it needs inputs (${resolved.problems.map((p) => p.input).join(', ')})\n`,

@@ -1,5 +1,10 @@
 import type { RunRecord } from '../functions/core/ports/run-store.js';
-import { type ExecutionOutcome, finishRun, startRun } from '../functions/core/run-lifecycle.js';
+import {
+  type ExecutionInput,
+  type ExecutionOutcome,
+  finishRun,
+  startRun,
+} from '../functions/core/run-lifecycle.js';
 import type { StepRef } from '../functions/core/step-event.js';
 import type { StepRunnerDeps } from '../functions/core/step-runner.js';
 import { handleStepRunnerEvent } from '../functions/core/step-runner-handler.js';
@@ -38,13 +43,30 @@ export interface LocalRunOptions {
  * Runs a compiled pipeline on the local stack the way it runs on AWS: the run is recorded, the ASL is
  * executed by the local Step Functions interpreter with every step-runner Task served in-process by
  * the same core the Lambda runs, and the run record is closed with its outcome and totals.
+ *
+ * Once the record is written the run always ends closed: an exception on the way (the executor
+ * refusing the execution input, a store failing while the run closes) closes it as FAILED with the
+ * error's name and message, and the FAILED record is returned like any failed run's, rather than
+ * leaving it RUNNING with nothing running it. Only a failure to close the run is thrown.
  */
 export async function runPipelineLocally(options: LocalRunOptions): Promise<RunRecord> {
-  const { deps, observer } = options;
+  const { deps } = options;
   const input = await startRun(
     { tenantId: options.tenantId, bundle: options.bundle, inputs: options.inputs },
     deps,
   );
+  try {
+    return (await finishRun(input.run, await execute(input, options), deps)).record;
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    const outcome = { status: 'FAILED', error: failure.name, cause: failure.message } as const;
+    return (await finishRun(input.run, outcome, deps)).record;
+  }
+}
+
+/** Executes the recorded run's state machine, each step-runner call told to the observer. */
+async function execute(input: ExecutionInput, options: LocalRunOptions): Promise<ExecutionOutcome> {
+  const { deps, observer } = options;
   const stepRunner = async (event: unknown) => {
     // A nested pipeline's step is shown under its scope (`report.summarize`), as its artifacts are filed.
     const { stepId: id, run } = event as { stepId?: unknown; run?: { scope?: unknown } };
@@ -69,9 +91,7 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<RunR
       ? { childMachines: Object.fromEntries(options.children.map((c) => [c.placeholder, c.definition])) }
       : {}),
   });
-  const outcome: ExecutionOutcome =
-    result.status === 'SUCCEEDED'
-      ? { status: 'SUCCEEDED', output: result.output }
-      : { status: 'FAILED', error: result.error, cause: result.cause };
-  return (await finishRun(input.run, outcome, deps)).record;
+  return result.status === 'SUCCEEDED'
+    ? { status: 'SUCCEEDED', output: result.output }
+    : { status: 'FAILED', error: result.error, cause: result.cause };
 }

@@ -2,7 +2,7 @@ import type { Pipeline, PipelineIssue } from '../pipelines/types.js';
 import { contentHash } from './canonical-json.js';
 import { checkAsl } from './check.js';
 import { withExposedFields } from './exposed-fields.js';
-import { checkLimits, type LimitEstimate } from './limits.js';
+import { checkInputDefaults, checkLimits, type LimitEstimate, stateBytesBesideInputs } from './limits.js';
 import { emitSequence } from './sequence.js';
 import { type EmitContext, transition } from './steps/context.js';
 import { checkLiteralKeys } from './steps/literal-keys.js';
@@ -72,10 +72,11 @@ export function compilePipeline(pipeline: Pipeline): CompileResult {
     issues.push(...missingChildMachines(asl, children));
   }
   const limits = checkLimits(asl, children);
-  issues.push(...limits.issues);
+  const stateBytes = stateBytesBesideInputs(limits.estimates);
+  issues.push(...limits.issues, ...checkInputDefaults(workflow.inputs ?? {}, stateBytes));
   return issues.some((issue) => issue.severity === 'error')
     ? { issues, limits: limits.estimates }
-    : { asl, bundle, issues, children, limits: limits.estimates };
+    : { asl, bundle: { ...bundle, stateBytes }, issues, children, limits: limits.estimates };
 }
 
 /** Keeps `run` and `inputs` from the execution input and adds the declared variables and an empty step map. */
@@ -92,7 +93,11 @@ function initialState(pipeline: Pipeline, first: string): AslObject {
   };
 }
 
-function buildBundle(pipeline: Pipeline, specs: Readonly<Record<string, StepSpec>>): SpecBundle {
+/** The bundle but its `stateBytes`, which the quota check estimates from the definition. */
+function buildBundle(
+  pipeline: Pipeline,
+  specs: Readonly<Record<string, StepSpec>>,
+): Omit<SpecBundle, 'stateBytes'> {
   const steps: Record<string, VersionedStepSpec> = {};
   for (const [stepId, spec] of Object.entries(specs)) steps[stepId] = { ...spec, hash: contentHash(spec) };
   const inputs = pipeline.workflow.inputs ?? {};

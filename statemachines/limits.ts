@@ -1,3 +1,4 @@
+import type { InputDecl } from '../pipelines/schema.js';
 import type { PipelineIssue } from '../pipelines/types.js';
 import { HISTORY_EVENT_QUOTA, stateEvents } from './history-events.js';
 import { type AslObject, type AslValue, type ChildStateMachine, START_EXECUTION_SYNC } from './types.js';
@@ -9,7 +10,9 @@ import { type AslObject, type AslValue, type ChildStateMachine, START_EXECUTION_
  * - **payload** (256 KiB per state): step outputs live in S3 and the state holds references, so the
  *   state grows with the number of steps, not with what they answer. The worst case is estimated
  *   from the steps writing `$.steps` (each at most a reference), the literal values Pass states put
- *   in the state, and the declared variables;
+ *   in the state, and the declared variables. The run's inputs get the rest: the estimate is kept in
+ *   the spec bundle (`stateBytes`) so a run's inputs are checked against it before the run starts
+ *   ({@link oversizedInputs}), and the inputs' defaults are checked here;
  * - **definition size** (1 MiB of ASL, after placeholders become ARNs);
  * - **history** (25,000 events per execution): the longest path, loops at their bound (the weights
  *   loop emitters record, see `history-events.ts`), Catch routes followed, plus every Task state's
@@ -75,6 +78,78 @@ export function checkLimits(
   return { estimates: checked.map((c) => c.estimate), issues: checked.flatMap((c) => c.issues) };
 }
 
+/**
+ * The most a run's execution state holds besides its inputs: the largest state estimate of the
+ * definition and its children, since a nested pipeline may be handed the run's inputs whole. The
+ * compiler records it in the spec bundle as `stateBytes`.
+ */
+export function stateBytesBesideInputs(estimates: readonly LimitEstimate[]): number {
+  return Math.max(...estimates.map((estimate) => estimate.stateBytes));
+}
+
+/** An input the execution state has no room for: its name, its size as JSON, and why it does not fit. */
+export interface OversizedInput {
+  readonly name: string;
+  readonly bytes: number;
+  /** Follows the input's name: `is 300002 bytes as JSON: …`. */
+  readonly reason: string;
+}
+
+/**
+ * The inputs a run's execution state has no room for. The state holds every input beside up to
+ * `stateBytes` (see {@link stateBytesBesideInputs}) and must fit Step Functions' 256 KiB; when it
+ * would not, these are the largest inputs, largest first, without which the rest fits: the ones to
+ * pass by reference. Empty when the inputs fit.
+ *
+ * @example
+ * oversizedInputs({ doc: 'x'.repeat(300_000) }, 4096); // [{ name: 'doc', bytes: 300002, reason: 'is 300002 bytes …' }]
+ */
+export function oversizedInputs(
+  inputs: Readonly<Record<string, unknown>>,
+  stateBytes: number,
+): OversizedInput[] {
+  const total = jsonBytes(inputs);
+  let excess = total + stateBytes - STATE_PAYLOAD_LIMIT_BYTES;
+  const largestFirst = Object.entries(inputs)
+    .map(([name, value]) => ({ name, bytes: jsonBytes(value) }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const oversized: OversizedInput[] = [];
+  for (const { name, bytes } of largestFirst) {
+    if (excess <= 0) break;
+    excess -= bytes;
+    const reason =
+      `is ${bytes} bytes as JSON: with all the inputs (${total} bytes) and up to ${stateBytes} bytes of run ` +
+      `identity, variables and step references, the execution state could reach ${total + stateBytes} bytes, ` +
+      `over Step Functions' limit of ${STATE_PAYLOAD_LIMIT_BYTES} bytes (256 KiB) per state`;
+    oversized.push({ name, bytes, reason });
+  }
+  return oversized;
+}
+
+/**
+ * Defaults a run could not start with: a run given no value holds the default in its state, so a
+ * default the state has no room for fails every such run. Reported at the default.
+ */
+export function checkInputDefaults(
+  declared: Readonly<Record<string, InputDecl>>,
+  stateBytes: number,
+): PipelineIssue[] {
+  // As a run without inputs resolves them: the default, or null.
+  const inputs = Object.fromEntries(
+    Object.entries(declared).map(([name, decl]) => [name, decl.default ?? null]),
+  );
+  return oversizedInputs(inputs, stateBytes)
+    .filter((input) => declared[input.name]?.default !== undefined)
+    .map((input) => ({
+      code: 'STATE_TOO_LARGE',
+      severity: 'error',
+      message: `the default of input "${input.name}" ${input.reason}`,
+      hint: 'read long text from a file next to the pipeline with a prompt part of type: file (it is kept in the spec bundle, not the state), or drop the default and pass the text by reference (an S3 key) at run time',
+      path: ['workflow', 'inputs', input.name, 'default'],
+      range: [0, 0],
+    }));
+}
+
 function checkMachine(
   definition: AslObject,
   machine: string,
@@ -128,7 +203,7 @@ function stateGrowth(definition: AslObject): number {
     // A literal Pass result is in the state as written; anything else is at most a reference.
     const bytes =
       state.Type === 'Pass' && state.Result !== undefined
-        ? Math.max(REFERENCE_BYTES, Buffer.byteLength(JSON.stringify(state.Result), 'utf8'))
+        ? Math.max(REFERENCE_BYTES, jsonBytes(state.Result))
         : REFERENCE_BYTES;
     written.set(path, Math.max(written.get(path) ?? 0, bytes));
   });
@@ -146,7 +221,7 @@ function variableBytes(definition: AslObject): number {
     const parameters = asObject(state.Parameters);
     const written = state.ResultPath === '$.global_vars' ? parameters : asObject(parameters.global_vars);
     for (const [key, value] of Object.entries(written)) {
-      if (!key.endsWith('.$')) bytes += Buffer.byteLength(JSON.stringify(value), 'utf8');
+      if (!key.endsWith('.$')) bytes += jsonBytes(value);
     }
   });
   return bytes;
@@ -224,6 +299,11 @@ function forEachState(machine: AslObject, visit: (state: AslObject) => void): vo
 
 function limitIssue(code: PipelineIssue['code'], message: string, hint: string): PipelineIssue {
   return { code, severity: 'error', message, hint, path: [], range: [0, 0] };
+}
+
+/** Bytes of a value in the state, as Step Functions counts them: UTF-8 JSON. */
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
 
 function kib(bytes: number): string {

@@ -1,4 +1,6 @@
 import type { InputDecl } from '../../pipelines/schema.js';
+import { oversizedInputs } from '../../statemachines/limits.js';
+import type { SpecBundle } from '../../statemachines/types.js';
 
 /** A run input that does not fit its declaration, named so the caller can point at it. */
 export interface InputProblem {
@@ -12,14 +14,18 @@ export type ResolvedInputs =
   | { readonly ok: false; readonly problems: readonly InputProblem[] };
 
 /**
- * Checks run inputs against the pipeline's declarations: unknown names, missing required values and
+ * Checks run inputs against the pipeline's spec bundle: unknown names, missing required values and
  * wrong types are problems; declared defaults fill the gaps, and optional inputs without one are
- * `null`, so every declared input exists in the run's state.
+ * `null`, so every declared input exists in the run's state. Inputs the state has no room for beside
+ * what the steps add (`bundle.stateBytes`) are problems too: Step Functions would fail the run with
+ * `States.DataLimitExceeded` only after its first paid steps. Every way of starting a run (the API,
+ * triggers, `elexirion run`) resolves its inputs here before it writes anything.
  */
 export function resolveRunInputs(
-  declared: Readonly<Record<string, InputDecl>>,
+  bundle: Pick<SpecBundle, 'inputs' | 'stateBytes'>,
   given: Record<string, unknown>,
 ): ResolvedInputs {
+  const declared = bundle.inputs;
   const problems: InputProblem[] = [];
   for (const name of Object.keys(given)) {
     if (!(name in declared)) {
@@ -46,6 +52,14 @@ export function resolveRunInputs(
       });
     }
     inputs[name] = value;
+  }
+  for (const input of oversizedInputs(inputs, bundle.stateBytes)) {
+    problems.push({
+      input: input.name,
+      message:
+        `the input "${input.name}" ${input.reason}; pass large text by reference: put it in an S3 object ` +
+        "(e.g. a file in the tenant's workspace, tenants/{tenant}/workspace/) and pass its key instead",
+    });
   }
   return problems.length ? { ok: false, problems } : { ok: true, inputs };
 }

@@ -55,7 +55,7 @@ export async function startPipelineRun(request: StartRunRequest, deps: RunStarte
       { field: 'pipeline', message: 'list the pipelines you can start with GET /v1/pipelines' },
     ]);
   }
-  const resolved = resolveRunInputs(entry.bundle.inputs, request.input);
+  const resolved = resolveRunInputs(entry.bundle, request.input);
   if (!resolved.ok) {
     throw new RequestError(
       'INVALID_INPUT',

@@ -76,7 +76,7 @@ export async function runFile(
   } = {},
 ): Promise<DataRun> {
   const compiled = await compileFile(file);
-  const inputs = resolveRunInputs(compiled.bundle.inputs, options.inputs ?? {});
+  const inputs = resolveRunInputs(compiled.bundle, options.inputs ?? {});
   if (!inputs.ok) throw new Error(`bad inputs: ${JSON.stringify(inputs.problems)}`);
   const deps = createLocalDeps(
     stack,

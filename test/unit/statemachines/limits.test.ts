@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkInputDefaults,
   checkLimits,
   DEFINITION_LIMIT_BYTES,
+  oversizedInputs,
   REFERENCE_BYTES,
   STATE_PAYLOAD_LIMIT_BYTES,
+  stateBytesBesideInputs,
 } from '../../../statemachines/limits.js';
 import type { AslObject } from '../../../statemachines/types.js';
 
@@ -144,5 +147,67 @@ describe('checkLimits', () => {
     expect(estimates.map((e) => e.machine)).toEqual(['main', 'x']);
     expect(issues.map((issue) => issue.code)).toEqual(['DEFINITION_TOO_LARGE']);
     expect(issues[0]?.message).toContain('the child state machine of x');
+  });
+});
+
+describe("the room a run's inputs get in the state", () => {
+  it('is what the largest state machine of a pipeline leaves, since a child may get the inputs whole', () => {
+    const { estimates } = checkLimits(chain(1), [
+      { placeholder: '${ChildStateMachine_x_1}', scope: 'x', definition: chain(5) },
+    ]);
+
+    expect(stateBytesBesideInputs(estimates)).toBe(1024 + 5 * REFERENCE_BYTES);
+  });
+
+  it('fits inputs up to the last byte the steps leave them, and names the input past it with its size', () => {
+    // Prepare: `{"doc":"…","n":1}` is 16 bytes of JSON around the text
+    const stateBytes = 4096;
+    const room = STATE_PAYLOAD_LIMIT_BYTES - stateBytes - 16;
+
+    // Act
+    const fitting = oversizedInputs({ doc: 'x'.repeat(room), n: 1 }, stateBytes);
+    const over = oversizedInputs({ doc: 'x'.repeat(room + 1), n: 1 }, stateBytes);
+
+    // Assess
+    expect(fitting).toEqual([]);
+    expect(over).toEqual([{ name: 'doc', bytes: room + 3, reason: expect.any(String) }]);
+    expect(over[0]?.reason).toBe(
+      `is ${room + 3} bytes as JSON: with all the inputs (${room + 17} bytes) and up to 4096 bytes of run ` +
+        `identity, variables and step references, the execution state could reach ${STATE_PAYLOAD_LIMIT_BYTES + 1} ` +
+        "bytes, over Step Functions' limit of 262144 bytes (256 KiB) per state",
+    );
+  });
+
+  it('names the largest inputs, largest first, until the rest fits', () => {
+    // Prepare: 390 KB in all, 132 KB too much: without b (120 KB) still too much, without a too it fits
+    const kb = (n: number) => 'x'.repeat(n * 1000);
+    const inputs = { a: kb(100), b: kb(120), c: kb(90), d: kb(80), e: 'tiny' };
+
+    // Act
+    const over = oversizedInputs(inputs, 4096);
+
+    // Assess
+    expect(over.map((input) => input.name)).toEqual(['b', 'a']);
+  });
+
+  it('reports a default the state has no room for at the default, and no input without one', () => {
+    const issues = checkInputDefaults(
+      {
+        doc: { type: 'string', default: 'x'.repeat(300_000) },
+        note: { type: 'string', default: 'short' },
+        other: { type: 'string' },
+      },
+      4096,
+    );
+
+    expect(issues).toEqual([
+      expect.objectContaining({
+        code: 'STATE_TOO_LARGE',
+        severity: 'error',
+        message: expect.stringMatching(/^the default of input "doc" is 300002 bytes as JSON: /),
+        hint: expect.stringContaining('type: file'),
+        path: ['workflow', 'inputs', 'doc', 'default'],
+      }),
+    ]);
   });
 });

@@ -1,5 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import type { Provider } from '../../../../../functions/core/ports/provider.js';
+import { MockProvider } from '../../../../../functions/core/providers/mock-provider.js';
 import { createApiHarness } from '../../../../support/api-harness.js';
+
+/** The mock provider, counting its calls. */
+function countingProvider(): { provider: Provider; calls: () => number } {
+  const mock = new MockProvider();
+  let calls = 0;
+  return {
+    provider: {
+      name: 'mock',
+      complete(request) {
+        calls++;
+        return mock.complete(request);
+      },
+    },
+    calls: () => calls,
+  };
+}
 
 describe('POST /v1/pipelines/{name}/runs', () => {
   it('starts a run that executes in the background to completion', async () => {
@@ -66,6 +84,30 @@ describe('POST /v1/pipelines/{name}/runs', () => {
     expect((await harness.runs.listRuns('a', { limit: 100 })).runs).toHaveLength(1);
   });
 
+  it.each([
+    ['SUCCEEDED', [], undefined],
+    ['FAILED', [{ kind: 'error', error: 'auth' }], 'Provider.AuthFailed'],
+  ] as const)('answers a replay of a run that ended %s with that status', async (status, outline, error) => {
+    // Prepare: a run started with a key, run to its end (FAILED: a permanent error in its first step)
+    const script = { path: 'replay.mock.yaml', steps: new Map([['outline', outline]]) };
+    const mock = new MockProvider(outline.length ? { script } : {});
+    const harness = await createApiHarness({ providerFor: () => mock });
+    const request = { json: { input: { topic: 'tides' }, idempotencyKey: `ended-${status}` } };
+    const first = await harness.call('POST', '/v1/pipelines/chain/runs', request);
+    const { runId } = (await first.json()) as { runId: string };
+    await harness.engine.whenIdle();
+
+    // Act
+    const again = await harness.call('POST', '/v1/pipelines/chain/runs', request);
+
+    // Assess
+    const run = await harness.runs.getRun('a', runId);
+    expect([run?.status, run?.error?.name]).toEqual([status, error]);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await again.json()).toEqual({ runId, status });
+  });
+
   it('refuses an idempotency key reused with another input (422) and a header that disagrees with the body (400)', async () => {
     // Prepare
     const harness = await createApiHarness();
@@ -106,6 +148,37 @@ describe('POST /v1/pipelines/{name}/runs', () => {
     expect(error.code).toBe('INVALID_INPUT');
     expect(error.details.map((d) => d.field).sort()).toEqual(['input.extra', 'input.topic']);
     expect((await harness.runs.listRuns('a', { limit: 10 })).runs).toEqual([]);
+  });
+
+  it('refuses an input the execution state has no room for, before writing anything or calling a model', async () => {
+    // Prepare: 261 KB fits the 256 KiB body limit, but not the state beside what chain's steps add
+    const counting = countingProvider();
+    const harness = await createApiHarness({ providerFor: () => counting.provider });
+    const topic = 'x'.repeat(261_000);
+
+    // Act
+    const response = await harness.call('POST', '/v1/pipelines/chain/runs', {
+      json: { input: { topic }, idempotencyKey: 'big' },
+    });
+    await harness.engine.whenIdle();
+
+    // Assess: a 422 naming the input, its size, the limit and what to do; no run, no call, no claim
+    expect(response.status).toBe(422);
+    const { error } = (await response.json()) as {
+      error: { code: string; details: { field: string; message: string }[] };
+    };
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.details).toEqual([{ field: 'input.topic', message: expect.any(String) }]);
+    expect(error.details[0]?.message).toMatch(
+      /^the input "topic" is 261002 bytes as JSON: .* could reach \d+ bytes, over Step Functions' limit of 262144 bytes \(256 KiB\) per state; .*S3 object.*pass its key/,
+    );
+    expect((await harness.runs.listRuns('a', { limit: 10 })).runs).toEqual([]);
+    expect(counting.calls()).toBe(0);
+    const fitting = await harness.call('POST', '/v1/pipelines/chain/runs', {
+      json: { input: { topic: 'tides' }, idempotencyKey: 'big' },
+    });
+    expect(fitting.status).toBe(201);
+    expect(fitting.headers.get('Idempotent-Replayed')).toBeNull();
   });
 
   it('answers 404 PIPELINE_NOT_FOUND for a pipeline nobody has', async () => {

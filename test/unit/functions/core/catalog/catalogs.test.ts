@@ -46,6 +46,36 @@ describe('FilePipelineCatalog', () => {
     );
   });
 
+  it('leaves out mock scripts: folders named mocks and files named *.mock.yaml are not pipelines', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'elexirion-catalog-'));
+    await cp(resolve('pipelines/examples/chain.yaml'), join(dir, 'chain.yaml'));
+    await cp(resolve('pipelines/examples/hello.yaml'), join(dir, 'mocks', 'hello.yaml'), { recursive: true });
+    await writeFile(join(dir, 'mocks', 'chain.mock.yaml'), 'outline:\n  - an outline\n');
+    await writeFile(join(dir, 'review.mock.yaml'), 'review:\n  - $error: overloaded\n');
+    const invalid = vi.fn();
+
+    // Act
+    const listed = await new FilePipelineCatalog(new PipelineFiles(dir, invalid), machineOf).list('acme');
+
+    // Assess
+    expect(listed.map((p) => p.name)).toEqual(['chain']);
+    expect(invalid).not.toHaveBeenCalled();
+  });
+
+  it('serves every shipped pipeline under pipelines/ (what `elexirion dev` serves) and skips no file', async () => {
+    // Prepare
+    const invalid = vi.fn();
+    const catalog = new FilePipelineCatalog(new PipelineFiles(resolve('pipelines'), invalid), machineOf);
+
+    // Act
+    const names = (await catalog.list('acme')).map((p) => p.name);
+
+    // Assess
+    expect(names).toEqual(expect.arrayContaining(['chain', 'robust_review', 'support_triage']));
+    expect(invalid).not.toHaveBeenCalled();
+  });
+
   it('serves nothing from a folder that does not exist', async () => {
     const catalog = new FilePipelineCatalog(new PipelineFiles('/no/such/folder'), machineOf);
 
@@ -54,7 +84,7 @@ describe('FilePipelineCatalog', () => {
 });
 
 describe('DeployedPipelineCatalog', () => {
-  const bundle: SpecBundle = { pipeline: 'chain', hash: 'h', inputs: {}, steps: {} };
+  const bundle: SpecBundle = { pipeline: 'chain', hash: 'h', inputs: {}, steps: {}, stateBytes: 1024 };
   const catalog = new DeployedPipelineCatalog(
     'acme',
     { chain: { stateMachine: 'arn:sm:chain', bundleKey: 'tenants/acme/specs/chain/h.json' } },
@@ -88,7 +118,7 @@ describe('layeredCatalog', () => {
         names.includes(name)
           ? {
               ...entry(name),
-              bundle: { pipeline: name, hash: label, inputs: {}, steps: {} },
+              bundle: { pipeline: name, hash: label, inputs: {}, steps: {}, stateBytes: 1024 },
               stateMachine: label,
             }
           : undefined,

@@ -218,6 +218,32 @@ describe('startFromPipelineRequested', () => {
     expect(engine.started).toHaveLength(2);
   });
 
+  it('rejects an input the execution state has no room for, starting and claiming nothing', async () => {
+    // Prepare: under EventBridge's 256 KB event limit, over the room chain's state leaves its inputs
+    const { deps, engine, events, runs } = triggerDeps();
+    const detail = { pipeline: 'chain', input: { topic: 'x'.repeat(259_000) }, idempotencyKey: 'k' };
+
+    // Act
+    const outcome = await startFromPipelineRequested({ id: 'evt-1', detail }, deps);
+
+    // Assess
+    expect(outcome).toMatchObject({
+      outcome: 'rejected',
+      error: {
+        code: 'INVALID_INPUT',
+        details: [{ field: 'input.topic', message: expect.stringContaining('is 259002 bytes as JSON') }],
+      },
+    });
+    expect(engine.started).toEqual([]);
+    expect((await runs.listRuns('acme', { limit: 10 })).runs).toEqual([]);
+    expect(events.events).toEqual([expect.objectContaining({ detailType: 'PipelineRequestRejected' })]);
+    const fitting = { ...detail, input: { topic: 'tides' } };
+    expect(await startFromPipelineRequested({ id: 'evt-2', detail: fitting }, deps)).toMatchObject({
+      outcome: 'started',
+      run: { replayed: false },
+    });
+  });
+
   it.each([
     ['another tenant', { pipeline: 'hello', tenantId: 'other' }, 'detail.tenantId'],
     ['an unknown field', { pipeline: 'hello', extra: 1 }, 'detail.extra'],
