@@ -84,8 +84,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** Errors caused by what the user gave (a bad mock script, a missing key); compared by name, not class. */
-const USER_INPUT_ERRORS = new Set(['MockScriptError', 'ProviderConfigError']);
+/**
+ * Errors the user caused and can fix from their message alone (a bad mock script, a missing key, a
+ * data directory another process holds), printed without a stack trace; compared by name, not class.
+ */
+const USER_INPUT_ERRORS = new Set(['MockScriptError', 'ProviderConfigError', 'DataDirLockedError']);
 
 /** node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options. */
 function isParseArgsError(error: unknown): boolean {

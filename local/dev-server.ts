@@ -1,7 +1,5 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createAdaptorServer } from '@hono/node-server';
 import { createApiApp } from '../functions/api/app.js';
 import { apiKeyRecord, createKeyAuthenticator } from '../functions/core/api-keys.js';
 import { artifactKeys } from '../functions/core/artifact-keys.js';
@@ -12,21 +10,20 @@ import { RegistryPipelineCatalog } from '../functions/core/catalog/registry-cata
 import { handleExecutionStatusChange } from '../functions/core/execution-status.js';
 import type { ApiKeyStore } from '../functions/core/ports/api-key-store.js';
 import type { EventPublisher, PlatformEvent } from '../functions/core/ports/event-publisher.js';
+import type { ExecutionDescription } from '../functions/core/ports/execution-engine.js';
 import type { Provider } from '../functions/core/ports/provider.js';
-import {
-  registeredStateMachineName,
-  shippedStateMachineName,
-} from '../functions/core/state-machine-names.js';
+import { registeredStateMachineName } from '../functions/core/state-machine-names.js';
 import { handleStepRunnerEvent } from '../functions/core/step-runner-handler.js';
 import { DynamoApiKeyStore } from '../functions/core/stores/dynamo-api-key-store.js';
 import { startFromInboxObject } from '../functions/core/triggers/inbox-trigger.js';
 import type { TriggerOutcome } from '../functions/core/triggers/trigger-run.js';
 import { type ModelFamily, Placeholder } from '../statemachines/types.js';
-import { closeServer } from './close-server.js';
+import { createApiHttpServer } from './api-http-server.js';
 import { LOCAL_TENANT, type LocalStackOptions, startLocalStack } from './emulators.js';
+import { InFlight } from './in-flight.js';
 import { watchInbox } from './inbox-watcher.js';
 import { createLocalDeps } from './local-deps.js';
-import { LocalExecutionEngine } from './local-execution-engine.js';
+import { LocalExecutionEngine, PROCESS_DIED, shippedMachinesOn } from './local-execution-engine.js';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -95,21 +92,28 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         options.onEvent?.(event);
       },
     };
+    // A stopped execution's step call goes on (as a Lambda does after StopExecution), then writes to
+    // the stores: once the engine has stopped its executions, the stack waits for every call to end.
+    const stepCalls = new InFlight();
+    closers.push(() => stepCalls.settled());
     const engine: LocalExecutionEngine = new LocalExecutionEngine({
-      taskHandlers: { [Placeholder.StepRunner]: (event) => handleStepRunnerEvent(event, stepDeps) },
+      taskHandlers: {
+        [Placeholder.StepRunner]: (event) => stepCalls.track(handleStepRunnerEvent(event, stepDeps)),
+      },
       retryDelay: options.retryDelay,
+      // Executions are kept in the data directory, so a restart can redrive them (see reconcile below).
+      store: stepDeps.artifacts,
       onStatusChange: (change) => handleExecutionStatusChange(change, deps),
-      onError: (error) => log(`error closing a run: ${describe(error)}`),
+      onError: (error) => log(`error in the local engine: ${describe(error)}`),
     });
+    const files = new PipelineFiles(options.pipelinesDir, (file) =>
+      log(`skipping ${file}: it does not build; see elexirion validate ${file}`),
+    );
+    // Built once now, not by the first request (seconds for the examples); rebuilt as files change.
+    await files.builds();
     const catalog = layeredCatalog([
       new RegistryPipelineCatalog(stepDeps.runs, stepDeps.loadBundle),
-      new FilePipelineCatalog(
-        new PipelineFiles(options.pipelinesDir, (file) =>
-          log(`skipping ${file}: it does not build; see elexirion validate ${file}`),
-        ),
-        (tenantId, pipeline, asl) =>
-          engine.deployStateMachine(shippedStateMachineName(tenantId, pipeline), asl),
-      ),
+      new FilePipelineCatalog(files, shippedMachinesOn(engine)),
     ]);
     const deps = {
       ...stepDeps,
@@ -122,25 +126,28 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         log(`internal error (incident ${incident}): ${describe(error)}`),
     };
     closers.push(() => engine.stopAll(SHUTDOWN));
+    // Executions still running in the data directory belong to a process that died (kill -9, a
+    // crash): one process holds the directory at a time. Before serving, they fail with
+    // Local.ProcessDied and their runs close FAILED, so they can be redriven from their checkpoint.
+    for (const execution of await engine.reconcile()) log(reconciled(execution));
 
     const app = createApiApp(deps);
-    const server = createAdaptorServer({
-      fetch: async (request: Request) => {
-        const started = performance.now();
-        const response = await app.fetch(request);
-        const { pathname, search } = new URL(request.url);
-        log(
-          `${request.method} ${pathname}${search} ${response.status} ${Math.round(performance.now() - started)}ms`,
-        );
-        return response;
-      },
-    }) as Server;
+    const { server, close: closeApi } = createApiHttpServer(async (request) => {
+      const started = performance.now();
+      const response = await app.fetch(request);
+      const { pathname, search } = new URL(request.url);
+      log(
+        `${request.method} ${pathname}${search} ${response.status} ${Math.round(performance.now() - started)}ms`,
+      );
+      return response;
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       // A deep accept queue: a burst of clients connecting at once should wait, not be reset.
       server.listen({ host: '127.0.0.1', port: options.port, backlog: LISTEN_BACKLOG }, resolve);
     });
-    closers.push(() => closeServer(server));
+    // Closed before the engine stops: a request being handled may still start an execution.
+    closers.push(closeApi);
 
     if (options.inboxDir !== undefined) {
       const triggerDeps = { ...deps, tenantId: LOCAL_TENANT, bucket: stack.bucket };
@@ -168,6 +175,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await stopAll();
     throw error;
   }
+}
+
+/** The line telling of an execution an earlier process left behind, now ended and reported. */
+function reconciled(execution: ExecutionDescription): string {
+  return execution.error === PROCESS_DIED
+    ? `run ${execution.name} was running when an earlier process ended: now FAILED (${PROCESS_DIED}); redrive it to resume`
+    : `run ${execution.name} ended ${execution.status} in an earlier process: reported now`;
 }
 
 /** Makes `key` tenant `local`'s only key: a key printed by an earlier session stops working. */

@@ -18,6 +18,14 @@ export interface DynamoEmulatorOptions {
   readonly dataDir: string;
 }
 
+/**
+ * Another process holds the data directory (the LevelDB lock of its DynamoDB data). The person who
+ * started both can fix it, so the CLI prints the message alone, without a stack trace.
+ */
+export class DataDirLockedError extends Error {
+  override readonly name = 'DataDirLockedError';
+}
+
 /** The subset of `level`'s `Level` class the lock probe needs. */
 type LevelClass = new (location: string) => { open(): Promise<void>; close(): Promise<void> };
 
@@ -46,9 +54,9 @@ async function assertUnlocked(path: string, dataDir: string): Promise<void> {
     await db.open();
   } catch (error) {
     if ((error as { cause?: { code?: string } }).cause?.code === 'LEVEL_LOCKED') {
-      throw new Error(
+      throw new DataDirLockedError(
         `Another elexirion process is using ${dataDir} (its DynamoDB data is locked). ` +
-          'Stop that process, or pass a different data directory.',
+          'Stop that process, or pass a different data directory with --data-dir DIR.',
         { cause: error },
       );
     }

@@ -18,7 +18,10 @@ export const devCommand: Command = {
 Starts the local stack and serves the run API on http://127.0.0.1:PORT, as it runs in Lambda:
 start runs, follow them, cancel and redrive them, score them (see docs/api.md). Runs execute in
 the background on the local Step Functions interpreter. Stop with Ctrl+C; runs still going on
-then end ABORTED.
+then end ABORTED, once the requests being answered and the steps being called are done (a second
+Ctrl+C stops at once). Executions are kept in DATA_DIR: runs a killed or crashed dev server left going on
+are FAILED (Local.ProcessDied) when the next one starts, and their redrive resumes at the step they
+were in.
 
 Requests authenticate as tenant "local" with Authorization: Bearer KEY. The pipelines under
 --pipelines are served without registering them; PUT /v1/pipelines/NAME registers more.
@@ -64,7 +67,7 @@ ${DATA_DIR_HELP}
       apiKey,
       pipelinesDir,
       inboxDir,
-      providerFor: await providerRouterFromFlags(values, io, mockLatencyMs),
+      providerFor: await providerRouterFromFlags(values, io, { mockLatencyMs }),
       retryDelay: values['no-retry-wait'] ? 'none' : 'real',
       log: (line) => io.out.write(`${line}\n`),
     });

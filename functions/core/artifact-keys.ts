@@ -1,11 +1,14 @@
+import type { Iteration } from './iteration.js';
+
 /**
  * The one place S3 keys are spelled. Every key starts with `tenants/{tenantId}/`, so a tenant's IAM
- * grant is a single prefix.
+ * grant is a single prefix; the one exception is the local engine's own bookkeeping under `local/`,
+ * which exists only in the local stack's bucket (`elexirion dev`) and holds no tenant's data.
  */
 export const artifactKeys = {
-  /** The JSON artifact of one step attempt. */
-  attempt(tenantId: string, runId: string, stepId: string, attempt: number): string {
-    return `tenants/${tenantId}/runs/${runId}/steps/${stepId}/${attempt}.json`;
+  /** The JSON artifact of one step attempt (of one iteration, inside a loop body). */
+  attempt(tenantId: string, runId: string, stepId: string, attempt: number, iteration?: Iteration): string {
+    return `${stepAttemptsPrefix(tenantId, runId, stepId, iteration)}${attempt}.json`;
   },
   /**
    * A finished run's final `steps` map: the results that live in state rather than in artifacts (a
@@ -56,11 +59,48 @@ export const artifactKeys = {
     return `tenants/${tenantId}/specs/${pipeline}/${hash}.json`;
   },
   /** The signature inputs and outputs of an attempt of a step that opts in: the optimizer's example. */
-  attemptExample(tenantId: string, runId: string, stepId: string, attempt: number): string {
-    return `tenants/${tenantId}/runs/${runId}/steps/${stepId}/${attempt}.example.json`;
+  attemptExample(
+    tenantId: string,
+    runId: string,
+    stepId: string,
+    attempt: number,
+    iteration?: Iteration,
+  ): string {
+    return `${stepAttemptsPrefix(tenantId, runId, stepId, iteration)}${attempt}.example.json`;
   },
   /** A prompt pack, written by the optimizer; versions are content hashes, so a key never changes. */
   promptPack(tenantId: string, pipeline: string, stepId: string, version: string): string {
     return `tenants/${tenantId}/prompt-packs/${pipeline}/${stepId}/${version}.json`;
   },
+  /**
+   * The local engine's record of an execution of state machine `machine`: its definition, input,
+   * status and where a redrive resumes, so that a later process can describe and redrive it.
+   */
+  localExecution(machine: string, execution: string): string {
+    return `local/executions/${machine}/${execution}.json`;
+  },
+  /**
+   * The checkpoint of a local execution that has not ended (or whose end was not reported yet): the
+   * last top-level state it entered, with that state's input. It is deleted once the end is reported.
+   */
+  localCheckpoint(machine: string, execution: string): string {
+    return `${artifactKeys.localCheckpoints()}${machine}/${execution}.json`;
+  },
+  /** Every checkpoint of {@link artifactKeys.localCheckpoint}: what a restarted local engine reconciles. */
+  localCheckpoints(): string {
+    return 'local/running/';
+  },
+  /** A state machine deployed on the local engine, so it still exists after a restart. */
+  localStateMachine(machine: string): string {
+    return `local/state-machines/${machine}.json`;
+  },
 } as const;
+
+/**
+ * Where a step's attempts are filed: `steps/STEP/`, and inside a loop body `steps/STEP/iteration-1.0/`,
+ * since attempts are numbered from 1 in each iteration.
+ */
+function stepAttemptsPrefix(tenantId: string, runId: string, stepId: string, iteration?: Iteration): string {
+  const folder = iteration === undefined ? '' : `iteration-${iteration.join('.')}/`;
+  return `tenants/${tenantId}/runs/${runId}/steps/${stepId}/${folder}`;
+}

@@ -33,7 +33,7 @@ export async function cancelRun(tenantId: string, runId: string, deps: RunContro
   try {
     await deps.engine.stopExecution(executionArnOf(run.stateMachine, runId), CANCEL_REASON);
   } catch (error) {
-    // A run whose execution is gone (the local engine restarted) is not running either.
+    // A run whose execution is gone (a local process died before it stored the execution) is not running either.
     if (!(error instanceof Error && error.name === 'ExecutionDoesNotExist')) throw error;
   }
   return closeRun(run, { status: 'ABORTED', ...CANCEL_REASON }, deps, run.redriveCount ?? 0);

@@ -1,19 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, scratchDir } from '../support/cli-harness.js';
-
-const BIN = resolve('cli/bin.js');
-const KEY = 'e2e-key-0123456789abcdef';
-
-/** A running `elexirion dev` in its own process, and everything it printed so far. */
-interface DevProcess {
-  readonly child: ChildProcess;
-  readonly url: string;
-  output(): string;
-}
+import { DEV_KEY, type DevProcess, spawnDev } from '../support/dev-process.js';
 
 let dev: DevProcess | undefined;
 
@@ -22,48 +12,12 @@ afterEach(() => {
   dev = undefined;
 });
 
-/** Spawns `elexirion dev --port 0` and waits for the line naming its URL. */
-async function startDev(dataDir: string): Promise<DevProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'dev',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--pipelines',
-      resolve('pipelines/examples'),
-      '--no-retry-wait',
-    ],
-    // No provider keys: the mock serves every step. The key comes from the environment.
-    { cwd: await scratchDir(), env: { PATH: process.env.PATH ?? '', ELEXIRION_API_KEY: KEY } },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  const url = await new Promise<string>((found, failed) => {
-    const look = () => {
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) found(match[1]);
-    };
-    child.stdout.on('data', look);
-    child.once('exit', (code) => failed(new Error(`elexirion dev exited with ${code}:\n${output}`)));
-  });
-  return { child, url, output: () => output };
-}
-
 /** A JSON request to the dev server as tenant local. */
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${dev?.url}${path}`, {
     method,
     headers: {
-      Authorization: `Bearer ${KEY}`,
+      Authorization: `Bearer ${DEV_KEY}`,
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       ...headers,
     },
@@ -90,7 +44,7 @@ describe('elexirion dev', () => {
   it('serves the run API to a real HTTP client, starts runs from the inbox, and stops cleanly', async () => {
     // Prepare
     const dataDir = join(await scratchDir(), 'data');
-    dev = await startDev(dataDir);
+    dev = await spawnDev(dataDir);
 
     // Act + Assess: start, and start again with the same idempotency key
     const started = await api(
@@ -148,8 +102,65 @@ describe('elexirion dev', () => {
     dev.child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(dev.output()).toContain('stopped');
-    expect(dev.output()).not.toContain(KEY);
+    expect(dev.output()).not.toContain(DEV_KEY);
   });
+});
+
+describe('elexirion dev after a crash', () => {
+  it('fails the runs a killed dev server left running, and redrives them without repeating finished steps', async () => {
+    // Prepare: a run of chain (outline, review, revise) whose mock calls take a while each
+    const dataDir = join(await scratchDir(), 'data');
+    dev = await spawnDev(dataDir, ['--mock-latency', '1500']);
+    const started = await api('POST', '/v1/pipelines/chain/runs', { input: { topic: 'tides' } });
+    expect(started).toMatchObject({ status: 201, body: { status: 'RUNNING' } });
+    const runId = String(started.body.runId);
+    const stepsOf = async () =>
+      (await api('GET', `/v1/runs/${runId}/steps`)).body.steps as {
+        stepId: string;
+        status: string;
+        attempts: { attempt: number; status: string }[];
+      }[];
+    // Kill it once outline has answered, while review's call is in flight
+    await eventually(async () => {
+      const steps = await stepsOf();
+      return steps.find((step) => step.stepId === 'outline')?.status === 'SUCCEEDED' ? steps : undefined;
+    });
+    const killed = new Promise<NodeJS.Signals | null>((done) =>
+      dev?.child.once('exit', (_code, signal) => done(signal)),
+    );
+    dev.child.kill('SIGKILL');
+    expect(await killed).toBe('SIGKILL');
+
+    // Act + Assess: restarted over the same data directory, it serves the run FAILED (not RUNNING)
+    // from the start, having published its PipelineRunFailed
+    dev = await spawnDev(dataDir);
+    const afterRestart = await api('GET', `/v1/runs/${runId}`);
+    expect(afterRestart.body).toMatchObject({ status: 'FAILED', error: { name: 'Local.ProcessDied' } });
+    expect(dev.output()).toMatch(new RegExp(`event PipelineRunFailed .*"runId":"${runId}"`));
+    const cancelled = await api('POST', `/v1/runs/${runId}/cancel`);
+    expect(cancelled).toMatchObject({ status: 409, body: { error: { code: 'RUN_NOT_RUNNING' } } });
+
+    // Act: redrive it
+    const redriven = await api('POST', `/v1/runs/${runId}/redrive`);
+    const done = await eventually(async () => {
+      const run = await api('GET', `/v1/runs/${runId}`);
+      return run.body.status === 'RUNNING' ? undefined : run.body;
+    });
+
+    // Assess: redriven to success
+    expect(redriven).toMatchObject({ status: 202, body: { runId, status: 'RUNNING' } });
+    expect(done).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    const steps = await stepsOf();
+    expect(steps.map((step) => [step.stepId, step.status])).toEqual([
+      ['outline', 'SUCCEEDED'],
+      ['review', 'SUCCEEDED'],
+      ['revise', 'SUCCEEDED'],
+    ]);
+    // outline's provider call was not repeated
+    expect(steps[0]?.attempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual([
+      [1, 'SUCCEEDED'],
+    ]);
+  }, 90_000); // two dev servers start, and the first run's calls take 1.5 s each
 });
 
 describe('elexirion dev usage', () => {

@@ -11,16 +11,13 @@ import { MemoryEventPublisher } from '../../functions/core/events/memory-publish
 import { handleExecutionStatusChange } from '../../functions/core/execution-status.js';
 import type { Provider } from '../../functions/core/ports/provider.js';
 import { MockProvider } from '../../functions/core/providers/mock-provider.js';
-import {
-  registeredStateMachineName,
-  shippedStateMachineName,
-} from '../../functions/core/state-machine-names.js';
+import { registeredStateMachineName } from '../../functions/core/state-machine-names.js';
 import type { StepRunnerDeps } from '../../functions/core/step-runner.js';
 import { handleStepRunnerEvent } from '../../functions/core/step-runner-handler.js';
 import { MemoryApiKeyStore } from '../../functions/core/stores/memory-api-key-store.js';
 import { MemoryArtifactStore } from '../../functions/core/stores/memory-artifact-store.js';
 import { MemoryRunStore } from '../../functions/core/stores/memory-run-store.js';
-import { LocalExecutionEngine } from '../../local/local-execution-engine.js';
+import { LocalExecutionEngine, shippedMachinesOn } from '../../local/local-execution-engine.js';
 import { Placeholder } from '../../statemachines/types.js';
 
 /** Tenant A's and tenant B's API keys in every harness. */
@@ -89,9 +86,7 @@ export async function createApiHarness(
     events,
     catalog: layeredCatalog([
       new RegistryPipelineCatalog(runs, stepDeps.loadBundle),
-      new FilePipelineCatalog(EXAMPLES, (tenantId, pipeline, asl) =>
-        engine.deployStateMachine(shippedStateMachineName(tenantId, pipeline), asl),
-      ),
+      new FilePipelineCatalog(EXAMPLES, shippedMachinesOn(engine)),
     ]),
     stateMachineName: registeredStateMachineName,
     authenticate: createKeyAuthenticator(keys, { cacheTtlMs: 0 }),

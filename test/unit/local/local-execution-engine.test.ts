@@ -1,53 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ExecutionStatusChange } from '../../../functions/core/execution-status.js';
-import { LocalExecutionEngine } from '../../../local/local-execution-engine.js';
-
-/** Three Tasks in a row, each recording which step ran. */
-const CHAIN = {
-  StartAt: 'One',
-  States: {
-    One: { Type: 'Task', Resource: '${Step}', Parameters: { step: 'one' }, ResultPath: '$.one', Next: 'Two' },
-    Two: {
-      Type: 'Task',
-      Resource: '${Step}',
-      Parameters: { step: 'two' },
-      ResultPath: '$.two',
-      Next: 'Three',
-    },
-    Three: {
-      Type: 'Task',
-      Resource: '${Step}',
-      Parameters: { step: 'three' },
-      ResultPath: '$.three',
-      End: true,
-    },
-  },
-};
+import { shippedMachinesOn } from '../../../local/local-execution-engine.js';
+import { THREE_TASK_CHAIN as CHAIN, stepEngine as engineWith } from '../../support/step-engine.js';
 
 function failing(name: string, message: string): Error {
   const error = new Error(message);
   error.name = name;
   return error;
-}
-
-/** An engine whose Task answers with `answer(step)`, recording every status change. */
-function engineWith(answer: (step: string) => Promise<unknown>) {
-  const changes: ExecutionStatusChange[] = [];
-  const calls: string[] = [];
-  const engine = new LocalExecutionEngine({
-    taskHandlers: {
-      '${Step}': async (input) => {
-        const { step } = input as { step: string };
-        calls.push(step);
-        return answer(step);
-      },
-    },
-    retryDelay: 'none',
-    onStatusChange: async (change) => {
-      changes.push(change);
-    },
-  });
-  return { engine, changes, calls };
 }
 
 describe('LocalExecutionEngine', () => {
@@ -89,13 +47,13 @@ describe('LocalExecutionEngine', () => {
 
     // Act
     const again = await engine.startExecution(machine, 'run-1', { x: 1 });
-    const otherInput = engine.startExecution(machine, 'run-1', { x: 2 });
+    const otherInput = engine.startExecution(machine, 'run-1', { x: 2 }).catch((error: unknown) => error);
     release();
     await engine.whenIdle();
 
     // Assess
     expect(again).toBe(first);
-    await expect(otherInput).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    expect(await otherInput).toMatchObject({ name: 'ExecutionAlreadyExists' });
     expect(calls).toEqual(['one', 'two', 'three']);
   });
 
@@ -156,6 +114,44 @@ describe('LocalExecutionEngine', () => {
     await expect(engine.startExecution(`${machine}-x`, 'r', {})).rejects.toMatchObject({
       name: 'StateMachineDoesNotExist',
     });
+  });
+
+  it('changes a machine only for the caller that names it as the one it replaces', async () => {
+    // Prepare
+    const { engine, calls } = engineWith(async () => 'ok');
+    const other = {
+      StartAt: 'Other',
+      States: { Other: { ...CHAIN.States.Three, Parameters: { step: 'other' } } },
+    };
+    const machine = await engine.deployStateMachine('m', CHAIN);
+
+    // Act
+    const again = await engine.deployStateMachine('m', CHAIN);
+    const overwriting = engine.deployStateMachine('m', other);
+    await expect(overwriting).rejects.toMatchObject({ name: 'StateMachineAlreadyExists' });
+    await engine.startExecution(machine, 'run-1', {});
+    await engine.whenIdle();
+    const replaced = await engine.deployStateMachine('m', other, machine);
+    await engine.startExecution(machine, 'run-2', {});
+    await engine.whenIdle();
+
+    // Assess: the same machine throughout, running CHAIN until its creator replaced it
+    expect([again, replaced]).toEqual([machine, machine]);
+    expect(calls).toEqual(['one', 'two', 'three', 'other']);
+  });
+
+  it('lets the dev server replace the machines of its file pipelines', async () => {
+    // Prepare
+    const { engine } = engineWith(async () => 'ok');
+    const deploy = shippedMachinesOn(engine);
+
+    // Act
+    const first = await deploy('acme', 'chain', CHAIN);
+    const changed = await deploy('acme', 'chain', { ...CHAIN, Comment: 'edited' });
+
+    // Assess
+    expect(first).toBe('arn:aws:states:us-east-1:000000000000:stateMachine:elexirion-acme_stack_chain');
+    expect(changed).toBe(first);
   });
 
   it('stops every running execution when asked to stop all', async () => {
