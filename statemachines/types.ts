@@ -39,6 +39,25 @@ export interface FallbackSpec {
   readonly actions: readonly FallbackAction[];
 }
 
+/**
+ * How many provider calls a `claude_robust` step may make, and how they are shared: `total` is
+ * `max_retries + 1`, split statically between the links of the chain that call a model (each
+ * Task's Retry `MaxAttempts` is its share minus one). Fallbacks that call no model are outside it;
+ * so are schema repairs, bounded by `output_schema_repairs` (one call each, not retried).
+ */
+export interface CallBudgetSpec {
+  /** The most provider calls of the step (`max_retries + 1`), schema repairs aside. */
+  readonly total: number;
+  /** The most the step's own call makes, its retries included. */
+  readonly primary: number;
+  /** The most the fallback model makes; absent: the step has no fallback model. */
+  readonly fallbackModel?: number;
+  /** The most `simplified_prompt` makes; absent: it is not in the chain. */
+  readonly simplifiedPrompt?: number;
+  /** Schema repairs, outside the budget: at most this many more calls, one each. */
+  readonly repairs: number;
+}
+
 /** Everything the step runner needs to run one LLM step, with defaults already applied. */
 export interface LlmStepSpec {
   readonly kind: 'llm';
@@ -60,6 +79,8 @@ export interface LlmStepSpec {
   readonly session?: SessionRef & { readonly maxTurns?: number };
   /** The fallbacks the state machine may ask the runner for. */
   readonly fallback?: FallbackSpec;
+  /** A `claude_robust` step's call budget, as compiled into its Retry policies (for the record and `show`). */
+  readonly callBudget?: CallBudgetSpec;
   /** The `claude_*` preset the spec started from, for the record. */
   readonly preset?: string;
   /**
@@ -201,6 +222,12 @@ export interface SpecBundle {
   readonly hash: string;
   readonly inputs: Readonly<Record<string, InputDecl>>;
   readonly steps: Readonly<Record<string, VersionedStepSpec>>;
+  /**
+   * The most the execution state holds besides the run's inputs (the compiler's worst-case
+   * estimate, `statemachines/limits.ts`): a run's inputs must fit in the rest of the 256 KiB, which
+   * is checked before it starts. Derived from the definition, like the ASL, so not part of `hash`.
+   */
+  readonly stateBytes: number;
 }
 
 /** An ASL state or definition: plain JSON. */

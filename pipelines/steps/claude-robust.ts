@@ -38,6 +38,13 @@ export const FALLBACK_ACTIONS = [
 /** A fallback action's name. */
 export type FallbackAction = (typeof FALLBACK_ACTIONS)[number];
 
+/** The fallback actions that answer without calling a model: outside the step's call budget. */
+export const MODEL_FREE_FALLBACK_ACTIONS: readonly FallbackAction[] = [
+  'graceful_degradation',
+  'use_cached_response',
+  'emergency_response',
+];
+
 const conditionNames = Object.keys(RETRY_CONDITIONS) as [string, ...string[]];
 const fallbackAction = z.enum(FALLBACK_ACTIONS);
 
@@ -49,7 +56,10 @@ const retryConfig = z
       .min(0)
       .max(10)
       .optional()
-      .describe('Retries after the first attempt, across all retry_conditions (default 3).'),
+      .describe(
+        'Sets the call budget, max_retries + 1: the most provider calls of the step, retries, fallback ' +
+          'model and simplified_prompt included (default 3).',
+      ),
     backoff_strategy: z
       .enum(['exponential', 'linear', 'fixed'])
       .optional()
@@ -70,15 +80,17 @@ const retryConfig = z
       .optional()
       .describe(
         'What answers once retries are spent (default graceful_degradation); a list is a chain, each ' +
-          'tried when the one before fails. claude_options.fallback_model, when set, is tried first.',
+          'tried when the one before fails. A fallback model (claude_options.fallback_model, or that of ' +
+          'a preset you name) is tried first, within the call budget.',
       ),
   })
   .describe('Retries with backoff, then the fallback chain; a fallback answer is marked degraded.');
 
 /**
- * `claude_robust`: a Claude call (preset `production` by default) retried on the declared errors
- * with the declared backoff, then caught into a fallback chain. The retries and the chain are Step
- * Functions `Retry` and `Catch`; a fallback answer is `degraded: true` with its reason.
+ * `claude_robust`: a Claude call (preset `production` by default, without its fallback model)
+ * retried on the declared errors with the declared backoff, then caught into a fallback chain, all
+ * within a budget of `max_retries + 1` provider calls. The retries and the chain are Step Functions
+ * `Retry` and `Catch`; a fallback answer is `degraded: true` with its reason.
  */
 export const claudeRobustStep = z
   .strictObject({

@@ -26,8 +26,12 @@ export interface LlmCallOptions {
   readonly resultPath?: string;
   readonly resultSelector?: AslObject;
   readonly timeoutSeconds: number;
-  /** Retry of the call's own Task (the fallback and repair Tasks use the standard policy). */
+  /** Retry of the call's own Task. */
   readonly retry: readonly AslObject[];
+  /** Retry of each repair Task; default: the standard policy. */
+  readonly repairRetry?: readonly AslObject[];
+  /** Retry of the fallback model's Task; default: the standard policy. */
+  readonly fallbackModelRetry?: readonly AslObject[];
   /** How many times an answer failing the output schema is sent back; 0: no repair loop. */
   readonly repairs: number;
   /** Errors that send the call to its fallback model; absent: the step has none. */
@@ -106,7 +110,7 @@ export function emitLlmCall(options: LlmCallOptions): AslObject {
       ResultPath: record,
       Next: names.repair,
     };
-    states[names.repair] = task('repair', STEP_RETRIERS, [
+    states[names.repair] = task('repair', options.repairRetry ?? STEP_RETRIERS, [
       catcher([ErrorName.OutputInvalid], names.repairCount, `${record}.failure`),
       ...toFallbackModel,
       ...afterFallbackModel(record),
@@ -142,7 +146,11 @@ export function emitLlmCall(options: LlmCallOptions): AslObject {
   }
   if (options.fallbackModelErrors !== undefined) {
     // A failing fallback model leaves the original failure in the record (ResultPath null).
-    states[names.fallbackModel] = task('fallback_model', STEP_RETRIERS, routes(null));
+    states[names.fallbackModel] = task(
+      'fallback_model',
+      options.fallbackModelRetry ?? STEP_RETRIERS,
+      routes(null),
+    );
   }
   return states;
 }

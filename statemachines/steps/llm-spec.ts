@@ -24,9 +24,15 @@ export interface ClaudeSource {
 /**
  * The spec of one Claude call. Settings are merged from the lowest layer up: the workflow's
  * `defaults` (`claude_model`, `timeout_seconds`, `claude_options`), then the preset, then the step's
- * own `claude_options`. A `fallback_model` from any layer becomes the spec's fallback model.
+ * own `claude_options`. A `fallback_model` from any layer becomes the spec's fallback model; the
+ * preset's is left out when `presetFallbackModel` is false (a preset nobody named brings none).
  */
-export function claudeSpec(source: ClaudeSource, pipeline: Pipeline, preset?: ClaudePreset): LlmStepSpec {
+export function claudeSpec(
+  source: ClaudeSource,
+  pipeline: Pipeline,
+  preset?: ClaudePreset,
+  { presetFallbackModel = true }: { readonly presetFallbackModel?: boolean } = {},
+): LlmStepSpec {
   const defaults = pipeline.workflow.defaults;
   const settings = preset === undefined ? undefined : PRESETS[preset];
   const options: ClaudeOptions = {
@@ -35,7 +41,7 @@ export function claudeSpec(source: ClaudeSource, pipeline: Pipeline, preset?: Cl
       max_tokens: settings.maxOutputTokens,
       timeout_ms: settings.timeoutMs,
       ...(settings.model && { model: settings.model }),
-      ...(settings.fallbackModel && { fallback_model: settings.fallbackModel }),
+      ...(presetFallbackModel && settings.fallbackModel && { fallback_model: settings.fallbackModel }),
     }),
     ...source.claude_options,
   };

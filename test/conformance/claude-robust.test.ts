@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompletionRequest, Provider } from '../../functions/core/ports/provider.js';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
+import { compilePipeline } from '../../statemachines/compile.js';
 import { runCli, scratchDir } from '../support/cli-harness.js';
 import { load, located } from './harness.js';
 import { allStates, artifactOf, runLlmLines } from './llm-harness.js';
@@ -13,7 +15,25 @@ import { allStates, artifactOf, runLlmLines } from './llm-harness.js';
  */
 
 const EXAMPLE = resolve('pipelines/examples/robust-review.yaml');
-const EXAMPLE_SCRIPT = resolve('pipelines/examples/robust-review.mock.yaml');
+const EXAMPLE_SCRIPT = resolve('pipelines/examples/mocks/robust-review.mock.yaml');
+
+/**
+ * Wraps a provider to record every call it is asked to make (the model of each), so a test counts
+ * provider calls themselves rather than attempt records.
+ */
+function countingCalls(): { readonly models: string[]; readonly wrap: (provider: Provider) => Provider } {
+  const models: string[] = [];
+  return {
+    models,
+    wrap: (provider) => ({
+      name: provider.name,
+      complete: (request: CompletionRequest) => {
+        models.push(request.model);
+        return provider.complete(request);
+      },
+    }),
+  };
+}
 
 function robust(retryConfig: string[], options: string[] = []): string[] {
   return [
@@ -50,8 +70,8 @@ describe('claude_robust', () => {
       },
     );
 
-    // Assess: 3 attempts of opus (max_retries 2), 6 of the fallback model (the standard policy
-    // retries overload 5 times), no cached response, then graceful degradation
+    // Assess: a call budget of 3 (max_retries 2): 2 calls of opus, 1 of the fallback model the
+    // production preset names, no cached response, then graceful degradation
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
@@ -59,10 +79,12 @@ describe('claude_robust', () => {
     expect(report.steps.find((s: { name: string }) => s.name === 'review')).toEqual({
       name: 'review',
       status: 'SUCCEEDED',
-      attempts: 11,
+      attempts: 5,
       degraded: true,
       degradedReason: 'graceful_degradation',
       originalError: 'Provider.Overloaded',
+      callBudget: { total: 3, primary: 2, fallbackModel: 1, repairs: 2 },
+      providerCalls: 3,
     });
     expect(report.steps.find((s: { name: string }) => s.name === 'summary')).toMatchObject({
       degraded: false,
@@ -77,14 +99,223 @@ describe('claude_robust', () => {
     ).toEqual([
       ['claude-opus-4-8', 'Provider.Overloaded'],
       ['claude-opus-4-8', 'Provider.Overloaded'],
-      ['claude-opus-4-8', 'Provider.Overloaded'],
-      ...Array.from({ length: 6 }, () => ['claude-sonnet-4-6', 'Provider.Overloaded']),
+      ['claude-sonnet-4-6', 'Provider.Overloaded'],
       ['none', 'Fallback.Unavailable'],
       ['none', 'SUCCEEDED'],
     ]);
     expect(attempts.at(-1)).toMatchObject({ degraded: true, degradedReason: 'graceful_degradation' });
     const table = (await runCli(['show', report.runId], { cwd })).stdout;
     expect(table).toContain('SUCCEEDED (degraded: graceful_degradation after Provider.Overloaded)');
+    expect(table).toContain(
+      'review: 3 provider calls made; call budget 3: primary up to 2, fallback model up to 1; ' +
+        'schema repairs: up to 2 more, outside it',
+    );
+  });
+
+  it('makes at most max_retries + 1 provider calls, then answers from the declared fallback action', async () => {
+    // Prepare: no preset named, so no fallback model (the default preset's sonnet is not implied)
+    const calls = countingCalls();
+
+    // Act
+    const result = await runLlmLines(
+      stack,
+      robust(['max_retries: 2', 'fallback_action: emergency_response']),
+      { script: { review: [{ $error: 'server_error' }] }, wrap: calls.wrap },
+    );
+
+    // Assess: exactly 3 calls, all on opus, then the emergency answer, degraded
+    expect(calls.models).toEqual(['claude-opus-4-8', 'claude-opus-4-8', 'claude-opus-4-8']);
+    expect(result.entered).toEqual(['_Initialize', 'review', 'review.EmergencyResponse']);
+    expect(result.json.steps[0]).toEqual({
+      name: 'review',
+      status: 'SUCCEEDED',
+      attempts: 4,
+      degraded: true,
+      degradedReason: 'emergency_response',
+      originalError: 'Provider.ServerError',
+      callBudget: { total: 3, primary: 3, repairs: 0 },
+      providerCalls: 3,
+    });
+    expect(result.json.outputs.review).toContain('[emergency response]');
+    expect(result.bundle.steps.review).not.toHaveProperty('fallback.model');
+  });
+
+  it('takes the fallback model out of the same budget: opus fails twice, the fallback model gets the last call', async () => {
+    // Prepare
+    const calls = countingCalls();
+
+    // Act
+    const result = await runLlmLines(
+      stack,
+      robust(
+        ['max_retries: 2', 'fallback_action: emergency_response'],
+        ['      claude_options: {fallback_model: sonnet}'],
+      ),
+      {
+        script: { review: [{ $error: 'server_error' }, { $error: 'server_error' }, 'A fallback review.'] },
+        wrap: calls.wrap,
+      },
+    );
+
+    // Assess
+    expect(calls.models).toEqual(['claude-opus-4-8', 'claude-opus-4-8', 'claude-sonnet-4-6']);
+    expect(result.entered).toEqual(['_Initialize', 'review', 'review.FallbackModel']);
+    expect(result.json.steps[0]).toMatchObject({
+      attempts: 3,
+      degraded: true,
+      degradedReason: 'fallback_model',
+      originalError: 'Provider.ServerError',
+      providerCalls: 3,
+    });
+    expect(result.json.outputs.review).toBe('A fallback review.');
+  });
+
+  it.each([
+    ['only server errors', [{ $error: 'server_error' }], ['opus', 'opus', 'sonnet']],
+    // A permanent error is not retried: the fallback model still gets its own share only, so the
+    // budget is a bound, not a quota (the state machine cannot see how many calls reached Catch)
+    ['a permanent error first', [{ $error: 'auth' }, { $error: 'server_error' }], ['opus', 'sonnet']],
+  ])(
+    'with a fallback model and %s, calls a provider no more than the budget allows',
+    async (_, answers, expected) => {
+      // Prepare
+      const calls = countingCalls();
+
+      // Act
+      const result = await runLlmLines(
+        stack,
+        robust(['max_retries: 2', 'fallback_action: emergency_response'], ['      preset: production']),
+        { script: { review: answers }, wrap: calls.wrap },
+      );
+
+      // Assess
+      expect(calls.models).toEqual(
+        expected.map((model) => (model === 'opus' ? 'claude-opus-4-8' : 'claude-sonnet-4-6')),
+      );
+      expect(calls.models.length).toBeLessThanOrEqual(3);
+      expect(result.entered).toEqual([
+        '_Initialize',
+        'review',
+        'review.FallbackModel',
+        'review.EmergencyResponse',
+      ]);
+      expect(result.json.steps[0]).toMatchObject({
+        degradedReason: 'emergency_response',
+        callBudget: { total: 3, primary: 2, fallbackModel: 1 },
+        providerCalls: expected.length,
+      });
+    },
+  );
+
+  it('counts simplified_prompt in the budget, and no fallback that calls no model', async () => {
+    // Prepare
+    const calls = countingCalls();
+
+    // Act
+    const result = await runLlmLines(
+      stack,
+      robust([
+        'max_retries: 1',
+        'fallback_action: [simplified_prompt, use_cached_response, emergency_response]',
+      ]),
+      { tenantId: 'budget-simplified', script: { review: [{ $error: 'server_error' }] }, wrap: calls.wrap },
+    );
+
+    // Assess: 1 call of its own, 1 simplified prompt, then two answers without a model
+    expect(calls.models).toHaveLength(2);
+    expect(result.entered).toEqual([
+      '_Initialize',
+      'review',
+      'review.SimplifiedPrompt',
+      'review.CachedResponse',
+      'review.EmergencyResponse',
+    ]);
+    expect(result.json.steps[0]).toMatchObject({
+      attempts: 4,
+      degradedReason: 'emergency_response',
+      callBudget: { total: 2, primary: 1, simplifiedPrompt: 1 },
+      providerCalls: 2,
+    });
+  });
+
+  it('sends an invalid answer back once per schema repair, outside the budget, and never retries a repair', async () => {
+    // Prepare
+    const calls = countingCalls();
+    const lines = robust(
+      ['max_retries: 1', 'fallback_action: graceful_degradation'],
+      ['      output_schema: {type: object, required: [verdict]}', '      output_schema_repairs: 1'],
+    );
+
+    // Act: an answer that is not JSON, then a repair that fails on a transient error
+    const result = await runLlmLines(stack, lines, {
+      script: { review: ['not json', { $error: 'server_error' }] },
+      wrap: calls.wrap,
+    });
+
+    // Assess: 1 call of the budget 2, 1 repair (not retried), then the fallback action
+    expect(calls.models).toHaveLength(2);
+    expect(result.entered).toEqual([
+      '_Initialize',
+      'review',
+      'review.RepairStart',
+      'review.Repair',
+      'review.GracefulDegradation',
+    ]);
+    expect(result.json.steps[0]).toMatchObject({
+      degradedReason: 'graceful_degradation',
+      callBudget: { total: 2, primary: 2, repairs: 1 },
+      providerCalls: 2,
+    });
+  });
+
+  it('states the budget in the compiled definition and the spec bundle', async () => {
+    // Act
+    const { asl, bundle } = await runLlmLines(
+      stack,
+      robust(
+        ['max_retries: 3', 'fallback_action: [use_cached_response, graceful_degradation]'],
+        ['      preset: production'],
+      ),
+    );
+
+    // Assess
+    const states = allStates(asl);
+    expect(states.review?.Comment).toMatch(
+      /^call budget 4: primary up to 3, fallback model claude-sonnet-4-6 up to 1;/,
+    );
+    expect((states.review?.Retry as unknown[] | undefined)?.[1]).toMatchObject({ MaxAttempts: 2 });
+    expect(states['review.FallbackModel']?.Comment).toBe(
+      'fallback model claude-sonnet-4-6: up to 1 call(s) of the call budget 4',
+    );
+    expect(states['review.FallbackModel']?.Retry).toHaveLength(1);
+    expect(states['review.CachedResponse']?.Comment).toBe(
+      'use_cached_response: no model call, outside the call budget 4',
+    );
+    expect(bundle.steps.review).toMatchObject({
+      callBudget: { total: 4, primary: 3, fallbackModel: 1, repairs: 0 },
+    });
+  });
+
+  it('rejects a budget too small for the links that call a model', async () => {
+    // Prepare
+    const loaded = await load(
+      robust(['max_retries: 0', 'fallback_action: simplified_prompt'], ['      preset: production']),
+    );
+    if (!loaded.pipeline) throw new Error('the fixture did not load');
+
+    // Act
+    const { issues } = compilePipeline(loaded.pipeline);
+
+    // Assess
+    expect(issues).toMatchObject([
+      {
+        code: 'INVALID_VALUE',
+        severity: 'error',
+        path: ['workflow', 'steps', 0, 'retry_config', 'max_retries'],
+        hint: 'set max_retries to at least 2, or drop the links that call a model',
+      },
+    ]);
+    expect(issues[0]?.message).toContain('call budget of 1');
   });
 
   it('compiles retry_config to a Retry per declared error class with the declared backoff', async () => {
@@ -109,8 +340,9 @@ describe('claude_robust', () => {
       BackoffRate: 1.73,
       MaxDelaySeconds: 6,
     });
+    // The default preset names no fallback model for it: the Catch goes to the declared action
     expect(review?.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.steps.review', Next: 'review.FallbackModel' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.steps.review', Next: 'review.EmergencyResponse' },
     ]);
   });
 
@@ -128,10 +360,12 @@ describe('claude_robust', () => {
   });
 
   it('retries a declared error, then answers from the fallback model, degraded', async () => {
-    // Act
-    const result = await runLlmLines(stack, robust(['max_retries: 1', 'retry_conditions: [rate_limit]']), {
-      script: { review: [{ $error: 'rate_limit' }, { $error: 'rate_limit' }, 'A fallback review.'] },
-    });
+    // Act: a budget of 3, 2 for opus and 1 for the production preset's fallback model
+    const result = await runLlmLines(
+      stack,
+      robust(['max_retries: 2', 'retry_conditions: [rate_limit]'], ['      preset: production']),
+      { script: { review: [{ $error: 'rate_limit' }, { $error: 'rate_limit' }, 'A fallback review.'] } },
+    );
 
     // Assess
     expect(result.json.steps[0]).toMatchObject({
