@@ -6,7 +6,7 @@ import {
   type ProviderMode,
   providerSettingsFromEnv,
 } from '../functions/core/providers/provider-router.js';
-import type { ModelFamily } from '../statemachines/types.js';
+import type { ModelFamily, SpecBundle } from '../statemachines/types.js';
 import { type CliIo, UsageError } from './io.js';
 
 const PROVIDER_MODES: readonly ProviderMode[] = ['auto', 'mock', 'anthropic', 'gemini'];
@@ -24,25 +24,28 @@ export const PROVIDER_HELP = `  --provider MODE      auto (default): Claude step
                        mock: every step uses the deterministic mock provider;
                        anthropic | gemini: every step uses that provider (its key is required)
   --mock-script FILE   scripted mock answers: a JSON or YAML map of step name to a list of
-                       responses (text, JSON, or {"$error": "rate_limit"}), used in attempt order
+                       responses (text, JSON, or {"$error": "rate_limit"}), used in attempt order;
+                       STEP[i] answers iteration i (loop.index) of a step in a loop body
   --no-retry-wait      retry at once instead of waiting the compiled backoff`;
 
 /**
- * The provider router the flags ask for: `--provider`, `--mock-script` (read relative to the cwd),
- * and an optional simulated mock latency.
+ * The provider router the flags ask for: `--provider`, `--mock-script` (read relative to the cwd;
+ * with the `bundle` of the one pipeline it scripts, each key must name a step of it), and an
+ * optional simulated mock latency.
  */
 export async function providerRouterFromFlags(
   values: { readonly provider?: string; readonly 'mock-script'?: string | undefined },
   io: CliIo,
-  mockLatencyMs = 0,
+  options: { readonly mockLatencyMs?: number; readonly bundle?: SpecBundle } = {},
 ): Promise<(family: ModelFamily) => Provider> {
+  const { mockLatencyMs = 0, bundle } = options;
   const mode = values.provider as ProviderMode;
   if (!PROVIDER_MODES.includes(mode)) {
     throw new UsageError(`--provider must be one of ${PROVIDER_MODES.join(', ')}, got "${values.provider}"`);
   }
   const scriptFlag = values['mock-script'];
   const mockScript = scriptFlag
-    ? await loadMockScript(resolve(io.cwd ?? process.cwd(), scriptFlag))
+    ? await loadMockScript(resolve(io.cwd ?? process.cwd(), scriptFlag), bundle)
     : undefined;
   return createProviderRouter(
     providerSettingsFromEnv(io.env, {

@@ -5,14 +5,18 @@ import { DATA_STEP_KINDS } from '../functions/core/step-event.js';
 import type { DataStepArtifact } from '../functions/core/steps/data-step-result.js';
 import type { SpecBundle } from '../statemachines/types.js';
 
-/** `STEP/ATTEMPT.json` under a run's `steps/`: an attempt's artifact (not a batch manifest or result). */
+/**
+ * `STEP/ATTEMPT.json` under a run's `steps/`: an attempt's artifact (not a batch manifest or result,
+ * nor the attempt of one iteration of a loop body, filed under `STEP/iteration-…/`).
+ */
 const ATTEMPT_ARTIFACT = /^([^/]+)\/(\d+)\.json$/;
 
 /**
  * The results of a run's data steps (data_transform, file_ops, nested pipelines, and test_echo
  * steps the step runner evaluated), in pipeline order: the result of each step's latest attempt.
  * Steps of nested pipelines (`report.draft`) are left out: their results reach the run through the
- * nesting step's declared outputs. A test_echo computed by a Pass state stores no artifact.
+ * nesting step's declared outputs; so are steps of loop bodies, whose results are in their loop's. A
+ * test_echo computed by a Pass state stores no artifact.
  */
 export async function dataStepOutputs(
   run: RunRecord,

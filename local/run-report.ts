@@ -10,7 +10,11 @@ import { dataStepOutputs } from './data-step-outputs.js';
 export interface RunReport {
   readonly run: RunRecord;
   readonly steps: readonly StepReport[];
-  /** Each succeeded LLM step's answer: its JSON when it answered JSON, its text otherwise. */
+  /**
+   * Each succeeded LLM step's answer: its JSON when it answered JSON, its text otherwise; each data
+   * and control-flow step's result. Steps of loop bodies are only inside their loop's result (a
+   * for_loop's `iterations`, a while_loop's `last`), so no top-level output is one iteration's.
+   */
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly usage: RunUsage;
 }
@@ -24,7 +28,9 @@ export async function buildRunReport(
     stores.runs.listAttempts(run.tenantId, run.runId),
     stores.artifacts.getJson<SpecBundle>(run.bundleKey),
   ]);
-  const steps = stepReports(bundle, attempts);
+  // Loops, switches and skipped steps: their results live in the final state, kept by finishRun.
+  const results = await controlFlowResults(run, stores.artifacts);
+  const steps = stepReports(bundle, attempts, results);
   // A batch's tasks are listed as steps (each with its status), their answers only in the batch's output.
   const tasks = new Set(
     Object.values(bundle.steps).flatMap((spec) =>
@@ -33,15 +39,14 @@ export async function buildRunReport(
   );
   const outputs: Record<string, unknown> = {};
   for (const step of steps) {
-    if (tasks.has(step.name)) continue;
+    if (tasks.has(step.name) || step.iterations !== undefined) continue;
     const key = step.attemptRecords.find((a) => a.status === 'SUCCEEDED')?.artifactKey;
     if (key === undefined) continue;
     const artifact = await stores.artifacts.getJson<StepArtifact>(key);
     outputs[step.name] = artifact.response.data ?? artifact.response.text;
   }
   Object.assign(outputs, await dataStepOutputs(run, bundle, stores.artifacts));
-  // Loops, switches and skipped steps: their results live in the final state, kept by finishRun.
-  for (const [name, result] of Object.entries(await controlFlowResults(run, stores.artifacts))) {
+  for (const [name, result] of Object.entries(results)) {
     if (!(name in outputs)) outputs[name] = result;
   }
   const usage = run.usage ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
@@ -50,7 +55,9 @@ export async function buildRunReport(
 
 /**
  * The `run --json` object: `{runId, status, outputs, steps, usage}`. A degraded step (a fallback
- * answered) says so with `degraded: true`, `degradedReason` and `originalError`.
+ * answered) says so with `degraded: true`, `degradedReason` and `originalError`; a step in a loop
+ * body gives the `iterations` that ran it; a SKIPPED step its `reason`; a step with a call
+ * budget (`claude_robust`) gives it (`callBudget`) and the provider calls it made (`providerCalls`).
  */
 export function runReportJson(report: RunReport): object {
   return {
@@ -58,13 +65,18 @@ export function runReportJson(report: RunReport): object {
     status: report.run.status,
     ...(report.run.error ? { error: report.run.error } : {}),
     outputs: report.outputs,
-    steps: report.steps.map(({ name, status, attempts, degraded, degradedReason, originalError }) => ({
-      name,
-      status,
-      attempts,
-      degraded,
-      ...(degradedReason === undefined ? {} : { degradedReason }),
-      ...(originalError === undefined ? {} : { originalError }),
+    steps: report.steps.map((step) => ({
+      name: step.name,
+      status: step.status,
+      attempts: step.attempts,
+      degraded: step.degraded,
+      ...(step.degradedReason === undefined ? {} : { degradedReason: step.degradedReason }),
+      ...(step.originalError === undefined ? {} : { originalError: step.originalError }),
+      ...(step.iterations === undefined ? {} : { iterations: step.iterations }),
+      ...(step.reason === undefined ? {} : { reason: step.reason }),
+      ...(step.callBudget === undefined
+        ? {}
+        : { callBudget: step.callBudget, providerCalls: step.providerCalls }),
     })),
     usage: report.usage,
   };

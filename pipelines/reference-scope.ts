@@ -1,6 +1,6 @@
 import { fieldName } from './issues.js';
 import type { Step, Workflow } from './schema.js';
-import { allSteps, hasResult, type StepSite, variablesSetBy } from './step-tree.js';
+import { allSteps, hasResult, nestedLists, type StepSite, variablesSetBy } from './step-tree.js';
 import { didYouMean } from './suggest.js';
 import type { TemplateRoot } from './templates.js';
 import type { IssueCode } from './types.js';
@@ -50,7 +50,7 @@ export class StepIndex {
 /** The fields a control-flow step's result holds in the state (besides skipped and reason). */
 const RESULT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   for_loop: ['total_items', 'iterations'],
-  while_loop: ['iterations', 'max_iterations_reached'],
+  while_loop: ['iterations', 'max_iterations_reached', 'last'],
   switch: ['branch'],
 };
 
@@ -77,7 +77,7 @@ export class Scope {
     const [name = ''] = path;
     switch (root) {
       case 'steps':
-        return this.checkStep(name) ?? this.checkResultField(name, path[1]);
+        return this.checkStep(name) ?? this.checkResultField(name, path.slice(1));
       case 'inputs':
         return this.checkInput(name, raw);
       case 'global_vars':
@@ -125,14 +125,17 @@ export class Scope {
     };
   }
 
-  private checkResultField(name: string, field: string | undefined): Problem | undefined {
-    const type = this.index.sites.get(name)?.step.type ?? '';
-    const fields = RESULT_FIELDS[type];
+  private checkResultField(name: string, path: readonly string[]): Problem | undefined {
+    const step = this.index.sites.get(name)?.step;
+    const [field, inner] = path;
+    const fields = RESULT_FIELDS[step?.type ?? ''];
+    if (step?.type === 'while_loop' && field === 'last' && inner !== undefined)
+      return checkLastStep(step, inner);
     if (fields === undefined || field === undefined || [...fields, 'skipped', 'reason'].includes(field))
       return undefined;
     return {
       code: 'UNKNOWN_REFERENCE',
-      message: `the result of ${type} step '${name}' has no field '${field}'`,
+      message: `the result of ${step?.type} step '${name}' has no field '${field}'`,
       hint: `${didYouMean(field, fields)}its fields: ${fields.join(', ')}`,
     };
   }
@@ -203,13 +206,31 @@ export class Scope {
   }
 }
 
+/** The steps of a while_loop's body whose results its `last` holds: the body's own steps with a result. */
+function lastSteps(loop: Step): string[] {
+  return nestedLists(loop, []).flatMap((list) => list.steps.filter(hasResult).map((inner) => inner.name));
+}
+
+/** `steps.LOOP.last.STEP` must name a step of that while_loop's body with a result. */
+function checkLastStep(loop: Step, name: string): Problem | undefined {
+  const names = lastSteps(loop);
+  if (names.includes(name)) return undefined;
+  return {
+    code: 'UNKNOWN_REFERENCE',
+    message: `the last iteration of while_loop '${loop.name}' has no step '${name}'`,
+    hint: `${didYouMean(name, names)}the body steps of while_loop '${loop.name}': ${names.join(', ') || 'none with a result'}`,
+  };
+}
+
 function outOfScope(name: string, container: Step): Problem {
   const hint =
     container.type === 'for_loop'
       ? `after the loop, read each iteration's results from {{steps.${container.name}.iterations}}`
       : container.type === 'switch'
         ? `it runs only when its case is taken; read it inside that case, or test steps.${container.name}.branch`
-        : `read it inside ${container.type} '${container.name}'`;
+        : container.type === 'while_loop' && lastSteps(container).includes(name)
+          ? `after the loop, read its last iteration's result from {{steps.${container.name}.last.${name}}}`
+          : `read it inside ${container.type} '${container.name}'`;
   return {
     code: 'OUT_OF_SCOPE',
     message: `step '${name}' runs inside ${container.type} '${container.name}' and is not visible here`,

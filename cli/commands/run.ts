@@ -29,8 +29,9 @@ ${PROVIDER_HELP}
   --json               print one JSON object: {runId, status, outputs, steps, usage}
 ${DATA_DIR_HELP}
 
-Exit status: 0 when the run succeeds, 1 when it fails, 2 on bad usage or an invalid pipeline
-(then nothing is written).
+Exit status: 0 when the run succeeds, 1 when it fails, 2 on bad usage, an invalid pipeline or
+inputs that do not fit (then nothing is written). Inputs must leave room in the 256 KiB execution
+state beside what the steps add; pass large text as an S3 key instead.
 `,
   async run(args: string[], io: CliIo): Promise<number> {
     const { positionals, values } = parseArgs({
@@ -50,13 +51,14 @@ Exit status: 0 when the run succeeds, 1 when it fails, 2 on bad usage or an inva
     const { asl, bundle, children } = loaded.compiled;
 
     const given = parseInputFlags(values.input ?? [], bundle.inputs);
-    const resolved = resolveRunInputs(bundle.inputs, given);
+    const resolved = resolveRunInputs(bundle, given);
     if (!resolved.ok) {
       for (const problem of resolved.problems)
         io.err.write(`${file}: input ${problem.input}: ${problem.message}\n`);
       return ExitCode.Usage;
     }
-    const providerFor = await providerRouterFromFlags(values, io);
+    // Before the stack starts: a script key that matches no step is an error, and nothing is written.
+    const providerFor = await providerRouterFromFlags(values, io, { bundle });
 
     const stack = await startLocalStack({ dataDir: resolveDataDir(values['data-dir'], io) });
     try {

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { iterationSuffix } from '../../functions/core/iteration.js';
 import { LOCAL_TENANT } from '../../local/emulators.js';
 import { buildRunReport } from '../../local/run-report.js';
+import { describeCallBudget } from '../../statemachines/steps/claude-robust.js';
 import { DATA_DIR_HELP } from '../data-dir.js';
 import { formatDuration, formatSeconds, formatTable, formatTokens, formatUsd } from '../format.js';
 import { type CliIo, ExitCode, UsageError } from '../io.js';
@@ -13,10 +15,12 @@ export const showCommand: Command = {
   help: `Usage: elexirion show RUN_ID [--json]
 
 Shows one run from the local stores: its status and totals, every attempt of every step (model,
-tokens, cost, latency, error), and the S3 key of each artifact.
+tokens, cost, latency, error; in a loop body by iteration, as STEP[i]), and the S3 key of each
+artifact. A claude_robust step also gets a line with the provider calls it made and its call
+budget (max_retries + 1, fallbacks included).
 
 Options:
-  --json            print the run record, steps with their attempts, and outputs as JSON
+  --json               print the run record, steps with their attempts, and outputs as JSON
 ${DATA_DIR_HELP}
 
 Exit status: 0 when the run exists, 1 when it does not.
@@ -55,11 +59,12 @@ Exit status: 0 when the run exists, 1 when it does not.
         `error${run.error.stepId ? ` in step ${run.error.stepId}` : ''}: ${run.error.name}: ${run.error.message}`,
       );
     }
+    // Attempts come by iteration (`review[1]`, numbered from 1 in each); a skipped step says why.
     const rows = report.steps.flatMap((step) =>
       step.attemptRecords.length === 0
-        ? [[step.name, '-', step.status, '', '', '', '', '']]
+        ? [[step.name, '-', step.status, '', '', '', '', step.reason ?? '']]
         : step.attemptRecords.map((a) => [
-            step.name,
+            `${step.name}${iterationSuffix(a.iteration)}`,
             String(a.attempt),
             a.degraded ? `${a.status} (degraded: ${a.degradedReason} after ${a.originalError})` : a.status,
             `${a.provider}/${a.model}`,
@@ -76,6 +81,15 @@ Exit status: 0 when the run exists, 1 when it does not.
         ...rows,
       ]),
     );
+    const budgeted = report.steps.filter((step) => step.callBudget !== undefined);
+    if (budgeted.length > 0) lines.push('');
+    for (const step of budgeted) {
+      const budget = step.callBudget as NonNullable<typeof step.callBudget>;
+      const calls = step.providerCalls ?? 0;
+      lines.push(
+        `${step.name}: ${calls} provider call${calls === 1 ? '' : 's'} made; ${describeCallBudget(budget)}`,
+      );
+    }
     io.out.write(`${lines.join('\n')}\n`);
     return ExitCode.Ok;
   },

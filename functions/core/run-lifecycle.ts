@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SpecBundle } from '../../statemachines/types.js';
 import { artifactKeys } from './artifact-keys.js';
 import { scoreRunOutcome } from './evaluators/score-run-outcome.js';
+import { iterationSuffix } from './iteration.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
 import type { AttemptRecord, RunRecord, RunStore, RunUsage } from './ports/run-store.js';
 import { storeRunResults } from './run-results.js';
@@ -137,17 +138,19 @@ export function totalUsage(attempts: readonly AttemptRecord[]): RunUsage {
 }
 
 /**
- * A FAILED run failed in the last step whose attempts all failed, and that step's last error names
- * the failure; a run that timed out or was stopped is described by the engine's error and cause.
+ * A FAILED run failed in the last step whose attempts all failed (in one iteration, inside a loop
+ * body), and that step's last error names the failure; a run that timed out or was stopped is
+ * described by the engine's error and cause.
  */
 function failureOf(
   outcome: Exclude<ExecutionOutcome, { status: 'SUCCEEDED' }>,
   attempts: readonly AttemptRecord[],
 ) {
   if (outcome.status !== 'FAILED') return { name: outcome.error, message: outcome.cause };
-  const succeeded = new Set(attempts.filter((a) => a.status === 'SUCCEEDED').map((a) => a.stepId));
+  const run = (a: AttemptRecord) => `${a.stepId}${iterationSuffix(a.iteration)}`;
+  const succeeded = new Set(attempts.filter((a) => a.status === 'SUCCEEDED').map(run));
   const lastFailed = attempts
-    .filter((a) => a.status === 'FAILED' && !succeeded.has(a.stepId))
+    .filter((a) => a.status === 'FAILED' && !succeeded.has(run(a)))
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
     .at(-1);
   return lastFailed?.error

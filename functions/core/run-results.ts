@@ -25,7 +25,9 @@ export async function storeRunResults(
 /**
  * The results of a run's steps that are not step references (loops, switches, skipped steps, Pass
  * results), with every reference inside them replaced by the answer it points at. Empty when the run
- * stored no results (it failed, or finished before results were kept).
+ * stored no results (it failed, or finished before results were kept). A while_loop's body runs in
+ * the run's own state, so its steps' results of the last iteration stay beside the loop's: they are
+ * left out here, as they are the loop's `last`.
  */
 export async function controlFlowResults(
   run: { readonly tenantId: string; readonly runId: string },
@@ -40,11 +42,22 @@ export async function controlFlowResults(
     if ((error as Error).name === 'NoSuchKey') return {};
     throw error;
   }
+  const bodies = new Set(Object.values(steps).flatMap(whileBodySteps));
   const results: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(steps)) {
-    if (!isReference(value)) results[name] = await expandResults(value, artifacts);
+    if (!isReference(value) && !bodies.has(name)) results[name] = await expandResults(value, artifacts);
   }
   return results;
+}
+
+/**
+ * The steps of a while_loop's body, from its result `{iterations, max_iterations_reached, last}`
+ * (those of a while_loop in the body too); none for any other result.
+ */
+function whileBodySteps(result: unknown): string[] {
+  const { max_iterations_reached: reached, last } = (result ?? {}) as Record<string, unknown>;
+  if (typeof reached !== 'boolean' || typeof last !== 'object' || last === null) return [];
+  return Object.entries(last).flatMap(([name, inner]) => [name, ...whileBodySteps(inner)]);
 }
 
 /** A step reference: its answer is read from its artifact, not from state. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FALLBACK_ACTIONS } from '../../pipelines/steps/claude-robust.js';
+import type { Iteration } from './iteration.js';
 
 /** Identity of a run as the state machine carries it. */
 export const RunIdentitySchema = z.object({
@@ -96,6 +97,8 @@ export type StepRunnerEvent = z.infer<typeof StepRunnerEventSchema>;
 /** The JSON body of a step attempt's artifact in S3. */
 export interface StepArtifact {
   readonly stepId: string;
+  /** Inside a loop body: the iteration the attempt belongs to. */
+  readonly iteration?: Iteration;
   readonly attempt: number;
   readonly provider: StepRef['provider'];
   readonly model: string;

@@ -125,6 +125,57 @@ def test_an_observation_is_the_last_good_attempt_with_its_scores_and_feedback():
     assert found.feedback == 1.0
 
 
+def test_in_a_loop_body_the_observation_is_the_last_iteration_with_its_own_example_and_scores():
+    # Prepare: attempt 1 of iterations 0 and 1, each scored
+    store, s3, db = stubbed_store()
+    pk = "TENANT#acme#RUN#r1"
+    db.add_response(
+        "query",
+        {
+            "Items": [
+                *(
+                    item(
+                        pk=pk,
+                        sk=f"SCORE#classify#ITERATION#000{i}#ATTEMPT#0001#known",
+                        stepId="classify",
+                        iteration=[i],
+                        attempt=1,
+                        evaluator="known",
+                        score=i,
+                    )
+                    for i in (0, 1)
+                ),
+                *(
+                    item(
+                        pk=pk,
+                        sk=f"STEP#classify#ITERATION#000{i}#ATTEMPT#0001",
+                        stepId="classify",
+                        iteration=[i],
+                        attempt=1,
+                        status="SUCCEEDED",
+                        promptVersion="spec:a",
+                    )
+                    for i in (0, 1)
+                ),
+            ]
+        },
+        {"TableName": "attempts", "KeyConditionExpression": "pk = :pk", "ExpressionAttributeValues": ANY},
+    )
+    example = {"inputs": {"ticket": "refund"}, "outputs": {"category": "billing"}}
+    s3.add_response(
+        "get_object",
+        {"Body": io.BytesIO(json.dumps(example).encode())},
+        {"Bucket": "b", "Key": "tenants/acme/runs/r1/steps/classify/iteration-1/1.example.json"},
+    )
+
+    # Act
+    with db, s3:
+        [found] = store.observations([{"runId": "r1"}], "classify")
+
+    # Assess
+    assert (found.attempt, found.scores) == (1, {"known": 1.0})
+
+
 def test_a_missing_object_reads_as_none():
     # Prepare
     store, s3, _ = stubbed_store()

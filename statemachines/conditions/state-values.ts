@@ -27,7 +27,7 @@ export type LocateValue = (ref: ExprOf<'ref'>) => StateValue | undefined;
 const STATE_RESULTS: Readonly<Record<string, Readonly<Record<string, StateValueType>>>> = {
   switch: { branch: 'string' },
   for_loop: { total_items: 'number', iterations: 'array' },
-  while_loop: { iterations: 'number', max_iterations_reached: 'boolean' },
+  while_loop: { iterations: 'number', max_iterations_reached: 'boolean', last: 'object' },
 };
 
 /**
@@ -100,6 +100,8 @@ function stepValue(step: Step | undefined, name: string, fields: readonly string
   const [field = ''] = fields;
   if (step === undefined || fields.length === 0) return undefined;
   const results = STATE_RESULTS[step.type];
+  // A while_loop's `last` holds the body's references; their answers are in S3, for the runner.
+  if (step.type === 'while_loop' && field === 'last' && fields.length > 1) return undefined;
   if (results !== undefined)
     return typed(statePath('$.steps', [name, ...fields]), fields.length === 1 ? results[field] : undefined);
   // A skipped step's result is {skipped: true, reason} for every type; these two names mean that

@@ -1,6 +1,8 @@
-import { allSteps } from '../../pipelines/step-tree.js';
+import type { Step } from '../../pipelines/schema.js';
+import { allSteps, hasResult } from '../../pipelines/step-tree.js';
 import { type AslObject, type AslValue, Placeholder } from '../types.js';
 import type { EmitContext } from './context.js';
+import { stepResultPath } from './step-runner-task.js';
 
 /**
  * The loop context in the state. Inside every loop body the state has one more key, `loop`: a
@@ -19,6 +21,16 @@ export function insideLoop(ctx: Pick<EmitContext, 'pipeline' | 'path'>): boolean
     return site.ancestors.some(({ list }) => list.kind !== 'branch');
   }
   return false;
+}
+
+/**
+ * Parameters copying the results of a loop body's steps from the state, `{NAME.$: $.steps.NAME}`:
+ * what a for_loop iteration records as its `steps`, and a while_loop as its `last`.
+ */
+export function bodyResults(steps: readonly Step[]): AslObject {
+  const results: AslObject = {};
+  for (const inner of steps) if (hasResult(inner)) results[`${inner.name}.$`] = stepResultPath(inner.name);
+  return results;
 }
 
 /**

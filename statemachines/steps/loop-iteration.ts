@@ -1,13 +1,12 @@
 import { formatCondition } from '../../pipelines/conditions/format.js';
 import type { Step } from '../../pipelines/schema.js';
-import { hasResult } from '../../pipelines/step-tree.js';
 import type { ForLoopStep } from '../../pipelines/steps/for-loop.js';
 import { conditionTree } from '../conditions/compiled.js';
 import { helperStateName } from '../state-names.js';
 import type { AslObject } from '../types.js';
 import { conditionBranch } from './condition-branch.js';
 import type { EmitContext, EmittedStep } from './context.js';
-import { withLoopContext } from './loop-context.js';
+import { bodyResults, withLoopContext } from './loop-context.js';
 import { stepResultPath } from './step-runner-task.js';
 
 /**
@@ -32,11 +31,9 @@ export function iterationStates(
     knownGlobalVars: ctx.knownGlobalVars,
     next: name('Iteration'),
   });
-  const results: AslObject = {};
-  for (const inner of steps) if (hasResult(inner)) results[`${inner.name}.$`] = stepResultPath(inner.name);
   const record = {
     Type: 'Pass',
-    Parameters: { ...itemFields(), status: 'SUCCEEDED', steps: results },
+    Parameters: { ...itemFields(), status: 'SUCCEEDED', steps: bodyResults(steps) },
     End: true,
   };
   let states: AslObject = { ...withLoopContext(body.states), [name('Iteration')]: record };

@@ -8,7 +8,7 @@ import { helperStateName } from '../state-names.js';
 import type { AslObject } from '../types.js';
 import { conditionBranch } from './condition-branch.js';
 import { type EmitContext, type EmittedStep, mergeEmitted, transition } from './context.js';
-import { insideLoop, withLoopContext } from './loop-context.js';
+import { bodyResults, insideLoop, withLoopContext } from './loop-context.js';
 import { stepResultPath } from './step-runner-task.js';
 
 /**
@@ -22,12 +22,15 @@ import { stepResultPath } from './step-runner-task.js';
  *                             W.Done ─▶ W.Exit ─▶ next step
  * ```
  *
- * `W` sets `loop = {index: 0, iteration: 1}` (saving an enclosing loop's context as `loop.parent`);
- * the condition is evaluated before every iteration against the current state, never frozen
- * (pipeline_ex defect 7). Reaching `max_iterations` while the condition still holds fails with
+ * `W` sets `loop = {index: 0, iteration: 1, last_steps: {}}` (saving an enclosing loop's context as
+ * `loop.parent`); the condition is evaluated before every iteration against the current state, never
+ * frozen (pipeline_ex defect 7). Reaching `max_iterations` while the condition still holds fails with
  * `Loop.MaxIterations` (defect 16), or with `on_max_iterations: continue` ends the loop with
- * `max_iterations_reached: true`. The result is `{iterations, max_iterations_reached}`. A loop whose
- * iterations could exceed the history quota is rejected here, at compile time.
+ * `max_iterations_reached: true`. The result is `{iterations, max_iterations_reached, last}`, `last`
+ * holding the results of the body's steps in the last iteration (`{}` when none ran): `W.Next` copies
+ * them into `loop.last_steps` after each iteration, since the body's own entries in `steps` are out of
+ * scope after the loop and absent when no iteration ran. A loop whose iterations could exceed the
+ * history quota is rejected here, at compile time.
  */
 export function emitWhileLoopStep(step: WhileLoopStep, ctx: EmitContext): EmittedStep {
   const name = (suffix: string) => helperStateName(step.name, suffix);
@@ -55,7 +58,7 @@ export function emitWhileLoopStep(step: WhileLoopStep, ctx: EmitContext): Emitte
     step.on_max_iterations === 'continue'
       ? pass(
           {
-            Result: { iterations: max, max_iterations_reached: true },
+            Parameters: { iterations: max, max_iterations_reached: true, 'last.$': LAST_STEPS },
             ResultPath: stepResultPath(step.name),
           },
           name('Exit'),
@@ -68,7 +71,7 @@ export function emitWhileLoopStep(step: WhileLoopStep, ctx: EmitContext): Emitte
   const own: AslObject = {
     [step.name]: pass(
       {
-        Parameters: { index: 0, iteration: 1, ...(nested ? { 'parent.$': '$.loop' } : {}) },
+        Parameters: { index: 0, iteration: 1, last_steps: {}, ...(nested ? { 'parent.$': '$.loop' } : {}) },
         ResultPath: '$.loop',
       },
       test.startAt,
@@ -83,6 +86,7 @@ export function emitWhileLoopStep(step: WhileLoopStep, ctx: EmitContext): Emitte
         Parameters: {
           'index.$': 'States.MathAdd($.loop.index, 1)',
           'iteration.$': 'States.MathAdd($.loop.iteration, 1)',
+          last_steps: bodyResults(step.steps as Step[]),
           ...parent,
         },
         ResultPath: '$.loop',
@@ -92,7 +96,7 @@ export function emitWhileLoopStep(step: WhileLoopStep, ctx: EmitContext): Emitte
     [name('MaxIterations')]: atMax,
     [name('Done')]: pass(
       {
-        Parameters: { 'iterations.$': '$.loop.index', max_iterations_reached: false },
+        Parameters: { 'iterations.$': '$.loop.index', max_iterations_reached: false, 'last.$': LAST_STEPS },
         ResultPath: stepResultPath(step.name),
       },
       name('Exit'),
@@ -126,6 +130,9 @@ export function emitWhileLoopStep(step: WhileLoopStep, ctx: EmitContext): Emitte
   );
   return loop;
 }
+
+/** Where the loop context keeps the body's results of the last iteration that ran. */
+const LAST_STEPS = '$.loop.last_steps';
 
 function pass(fields: AslObject, next: string): AslObject {
   return { Type: 'Pass', ...fields, Next: next };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
 import { compileLines, load, located, runLines } from './harness.js';
+import { runLlmLines } from './llm-harness.js';
 
 /**
  * `condition:` on any step, in every form of the conditions language: compiled to a Choice state
@@ -149,6 +150,29 @@ describe('condition: on a step', () => {
     expect(result.run.status).toBe('SUCCEEDED');
     expect(result.steps.absent).toMatchObject({ status: 'SUCCEEDED' });
     expect(result.steps.typed).toMatchObject({ skipped: true });
+  });
+});
+
+describe('condition: in run reports', () => {
+  it('reports a skipped step as SKIPPED with its reason, not as NOT_RUN', async () => {
+    // Act
+    const result = await runLlmLines(
+      stack,
+      [...HEAD, ...gated('quiet', `"steps.triage.severity == 'low'"`)],
+      {
+        script: TRIAGE,
+      },
+    );
+
+    // Assess
+    expect(result.run.status).toBe('SUCCEEDED');
+    expect(result.json.steps.find((step) => step.name === 'quiet')).toEqual({
+      name: 'quiet',
+      status: 'SKIPPED',
+      reason: "condition not met: steps.triage.severity == 'low'",
+      attempts: 0,
+      degraded: false,
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
 import { compileLines, load, located, runLines } from './harness.js';
+import { runLlmLines } from './llm-harness.js';
 
 /**
  * `for_loop` → a Map state: per-iteration `loop.*` in templates and conditions, results per item,
@@ -53,7 +54,8 @@ describe('for_loop', () => {
       { index: 1, item: 'b.ts', status: 'SUCCEEDED' },
       { index: 2, item: 'c.ts', status: 'SUCCEEDED' },
     ]);
-    expect(each.iterations[1]).toMatchObject({ steps: { review: { status: 'SUCCEEDED', attempt: 2 } } });
+    // Attempts count per iteration: each iteration's first call is its attempt 1 (B4).
+    expect(each.iterations[1]).toMatchObject({ steps: { review: { status: 'SUCCEEDED', attempt: 1 } } });
     // Assess: templates saw each iteration's loop context (defect 7: not frozen at loop start)
     const prompts = await requests(result, 'review');
     expect(prompts).toEqual([
@@ -89,10 +91,8 @@ describe('for_loop', () => {
     const result = await runLines(stack, lines, {
       inputs: { files: ['a.ts', 'b.ts'] },
       script: {
-        review: [
-          { ok: true, note: 'fine' },
-          { ok: false, note: 'leaks' },
-        ],
+        'review[0]': [{ ok: true, note: 'fine' }],
+        'review[1]': [{ ok: false, note: 'leaks' }],
       },
     });
 
@@ -124,7 +124,7 @@ describe('for_loop', () => {
     // Act
     const result = await runLines(stack, [...HEAD, ...loop(['      break_on_error: false'])], {
       inputs: { files: ['a.ts', 'b.ts', 'c.ts'] },
-      script: { review: ['first', { $error: 'auth' }, 'third'] },
+      script: { review: ['answer'], 'review[1]': [{ $error: 'auth' }] },
     });
 
     // Assess
@@ -139,12 +139,13 @@ describe('for_loop', () => {
     // Act
     const result = await runLines(stack, [...HEAD, ...loop([])], {
       inputs: { files: ['a.ts', 'b.ts'] },
-      script: { review: ['first', { $error: 'auth' }] },
+      script: { 'review[1]': [{ $error: 'auth' }] },
     });
 
     // Assess
     expect(result.run.status).toBe('FAILED');
-    expect(result.run.error).toMatchObject({ name: 'Provider.AuthFailed' });
+    // The step is named although its iteration 0 succeeded: attempts are judged per iteration.
+    expect(result.run.error).toMatchObject({ name: 'Provider.AuthFailed', stepId: 'review' });
     expect(result.entered).not.toContain('each.Done');
   });
 
@@ -257,6 +258,32 @@ describe('for_loop', () => {
   });
 });
 
+describe('for_loop attempts and reports', () => {
+  it('counts attempts per iteration, addresses iterations in the mock script, and keeps body outputs in the iterations', async () => {
+    // Act: iteration 1 is rate limited once; the plain list answers attempt 1 of every iteration
+    const result = await runLlmLines(stack, [...HEAD, ...loop([])], {
+      inputs: { files: ['a.ts', 'b.ts', 'c.ts'] },
+      script: { review: ['fine'], 'review[1]': [{ $error: 'rate_limit' }, 'fixed'] },
+    });
+
+    // Assess: each attempt record says its iteration; numbers restart in each iteration (B4)
+    expect(result.run.status).toBe('SUCCEEDED');
+    expect(result.attempts.map(({ iteration, attempt, status }) => [iteration, attempt, status])).toEqual([
+      [[0], 1, 'SUCCEEDED'],
+      [[1], 1, 'FAILED'],
+      [[1], 2, 'SUCCEEDED'],
+      [[2], 1, 'SUCCEEDED'],
+    ]);
+    expect(result.json.steps).toEqual([
+      { name: 'review', status: 'SUCCEEDED', attempts: 2, iterations: 3, degraded: false },
+    ]);
+    // Assess: the body's answers are in the loop's iterations only, each its own (B3)
+    expect(Object.keys(result.json.outputs)).toEqual(['each']);
+    const { iterations } = result.json.outputs.each as { iterations: { steps: { review: string } }[] };
+    expect(iterations.map((iteration) => iteration.steps.review)).toEqual(['fine', 'fixed', 'fine']);
+  });
+});
+
 describe('for_loop load errors', () => {
   it.each([
     [
@@ -332,7 +359,7 @@ async function requests(result: Awaited<ReturnType<typeof runLines>>, stepId: st
   const attempts = await stores.runs.listAttempts(result.run.tenantId, result.run.runId);
   const mine = attempts
     .filter((a) => a.stepId === stepId && a.artifactKey)
-    .sort((a, b) => a.attempt - b.attempt);
+    .sort((a, b) => (a.iteration?.[0] ?? 0) - (b.iteration?.[0] ?? 0) || a.attempt - b.attempt);
   return Promise.all(
     mine.map(
       async (a) =>

@@ -77,7 +77,7 @@ export async function runLines(
   } = {},
 ): Promise<ConformanceRun> {
   const { asl, bundle } = await compileLines(lines);
-  const inputs = resolveRunInputs(bundle.inputs, options.inputs ?? {});
+  const inputs = resolveRunInputs(bundle, options.inputs ?? {});
   if (!inputs.ok) throw new Error(`bad inputs: ${JSON.stringify(inputs.problems)}`);
   const providerFor = createProviderRouter({ mode: 'mock', mockScript: mockScript(options.script ?? {}) });
   const entered: string[] = [];

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
 import { compilePipeline } from '../../statemachines/compile.js';
 import { load, located, runLines } from './harness.js';
+import { artifactOf, runLlmLines } from './llm-harness.js';
 
 /**
  * `while_loop` → a Choice loop with a counter in the state: the condition evaluated per iteration
@@ -44,13 +45,13 @@ describe('while_loop', () => {
   it('repeats the body while the condition holds, reading the last iteration each time', async () => {
     // Act
     const result = await runLines(stack, [...HEAD, ...untilDone(['      max_iterations: 5'])], {
-      script: { check: [{ done: false }, { done: false }, { done: true }] },
+      script: { check: [{ done: false }], 'check[2]': [{ done: true }] },
     });
 
     // Assess
     expect(result.run.status).toBe('SUCCEEDED');
     expect(result.calls).toEqual(['check', 'check', 'check', 'report']);
-    expect(result.steps.improve).toEqual({ iterations: 3, max_iterations_reached: false });
+    expect(result.steps.improve).toMatchObject({ iterations: 3, max_iterations_reached: false });
     // The loop's context is gone after the loop: the state has its usual shape.
     expect(Object.keys(result.output ?? {}).sort()).toEqual(['global_vars', 'inputs', 'run', 'steps']);
     // A Choice tests the exposed field on every iteration; no evaluation Task is needed.
@@ -82,7 +83,7 @@ describe('while_loop', () => {
 
     // Assess
     expect(result.run.status).toBe('SUCCEEDED');
-    expect(result.steps.improve).toEqual({ iterations: 2, max_iterations_reached: true });
+    expect(result.steps.improve).toMatchObject({ iterations: 2, max_iterations_reached: true });
     expect(result.calls).toEqual(['check', 'check', 'report']);
   });
 
@@ -105,7 +106,7 @@ describe('while_loop', () => {
 
     // Assess
     expect(result.run.status).toBe('SUCCEEDED');
-    expect(result.steps.count).toEqual({ iterations: 3, max_iterations_reached: false });
+    expect(result.steps.count).toEqual({ iterations: 3, max_iterations_reached: false, last: {} });
     expect(result.output?.global_vars).toEqual({ round: 3 });
     expect(result.calls).toEqual(Array(4).fill('count.EvaluateWhile'));
   });
@@ -141,11 +142,81 @@ describe('while_loop', () => {
     // Assess
     expect(result.run.status).toBe('SUCCEEDED');
     const each = result.steps.each as { iterations: { steps: Record<string, unknown> }[] };
-    expect(each.iterations.map((iteration) => iteration.steps.refine)).toEqual([
+    expect(each.iterations.map((iteration) => iteration.steps.refine)).toMatchObject([
       { iterations: 2, max_iterations_reached: false },
       { iterations: 2, max_iterations_reached: false },
     ]);
     expect(result.calls).toEqual(['draft', 'draft', 'close', 'draft', 'draft', 'close']);
+  });
+});
+
+describe('while_loop results, attempts and reports', () => {
+  it('exposes the last iteration as steps.LOOP.last, and reports the body only there, with attempts per iteration', async () => {
+    // Prepare: after the loop, a step reads the final answer in a template and in a condition
+    const lines = [
+      ...HEAD,
+      ...untilDone(['      max_iterations: 5']),
+      '    - name: publish',
+      '      type: claude',
+      '      condition: "steps.improve.last.check.done == true"',
+      '      prompt: [{type: static, content: "Publish {{steps.improve.last.check.note}}"}]',
+    ];
+
+    // Act
+    const result = await runLlmLines(stack, lines, {
+      script: { check: [{ done: false, note: 'draft' }], 'check[1]': [{ done: true, note: 'final' }] },
+    });
+
+    // Assess: the loop's result holds the last iteration's answer (B5)
+    expect(result.run.status).toBe('SUCCEEDED');
+    expect(result.json.outputs.improve).toEqual({
+      iterations: 2,
+      max_iterations_reached: false,
+      last: { check: { done: true, note: 'final' } },
+    });
+    expect(result.json.outputs.publish).toMatch(/^\[mock claude-[\w.-]+\] \w+ Publish final$/);
+    // Assess: the body's step is not a top-level output, whatever iteration it would be (B3)
+    expect(Object.keys(result.json.outputs).sort()).toEqual(['improve', 'publish', 'report']);
+    // Assess: two iterations answered at once are one attempt each, not two attempts (B4)
+    expect(result.json.steps.find((step) => step.name === 'check')).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 1,
+      iterations: 2,
+    });
+    expect(result.attempts.filter((a) => a.stepId === 'check').map((a) => [a.iteration, a.attempt])).toEqual([
+      [[0], 1],
+      [[1], 1],
+    ]);
+  });
+
+  it('runs the refine-until-approved example of docs/pipeline-language.md', async () => {
+    // Prepare: the example, as the docs show it
+    const docs = await readFile(new URL('../../docs/pipeline-language.md', import.meta.url), 'utf8');
+    const example = /```yaml\n(workflow:\n {2}name: refine_until_approved\n[\s\S]*?)```/.exec(docs)?.[1];
+    expect(example).toBeDefined();
+
+    // Act: the review approves the second draft
+    const result = await runLlmLines(stack, (example ?? '').trimEnd().split('\n'), {
+      inputs: { topic: 'tides' },
+      script: {
+        draft: ['first draft'],
+        'draft[1]': ['second draft'],
+        review: [{ approved: false, notes: 'too long' }],
+        'review[1]': [{ approved: true, notes: 'good' }],
+      },
+    });
+
+    // Assess: the second draft was asked with the first review's notes; the approved one is published
+    expect(result.run.status).toBe('SUCCEEDED');
+    expect((await artifactOf(result, 'draft')).request.prompt).toBe(
+      'Write a paragraph on tides. Notes on the last draft: too long',
+    );
+    expect(result.json.outputs.refine).toEqual({
+      iterations: 2,
+      max_iterations_reached: false,
+      last: { draft: 'second draft', review: { approved: true, notes: 'good' } },
+    });
+    expect(result.json.outputs.publish).toMatch(/Publish: second draft$/);
   });
 });
 
@@ -168,7 +239,7 @@ describe("pipeline_ex's native loop example, hand-fixed", () => {
     ]);
     // Assess: the condition reads the variable the body sets, afresh on every round (defect 7)
     expect(result.run.status).toBe('SUCCEEDED');
-    expect(result.steps.improvement_loop).toEqual({ iterations: 3, max_iterations_reached: false });
+    expect(result.steps.improvement_loop).toMatchObject({ iterations: 3, max_iterations_reached: false });
     expect(result.output?.global_vars).toEqual({ max_iterations: 3, current_iteration: 3 });
     expect(result.calls).toHaveLength(9);
     expect(result.calls.filter((call) => call.includes('Evaluate'))).toEqual([]);
@@ -221,6 +292,32 @@ describe('while_loop limits and load errors', () => {
     // Assess
     expect(result.pipeline).toBeUndefined();
     expect(located(result)).toEqual([expected]);
+  });
+
+  it('checks steps.LOOP.last.STEP at load time: only a body step of that while_loop, with a suggestion', async () => {
+    // Act
+    const result = await load([
+      ...HEAD,
+      ...untilDone([]).map((line) =>
+        line.replace('{{steps.improve.iterations}}', '{{steps.improve.last.chek.done}}'),
+      ),
+    ]);
+
+    // Assess
+    expect(result.pipeline).toBeUndefined();
+    expect(located(result)).toEqual(['UNKNOWN_REFERENCE@15:54']);
+    expect(result.issues[0]?.hint).toBe(
+      "did you mean 'check'? the body steps of while_loop 'improve': check",
+    );
+    // The body step itself is out of scope after the loop; the hint names where its answer is.
+    const direct = await load([
+      ...HEAD,
+      ...untilDone([]).map((line) => line.replace('{{steps.improve.iterations}}', '{{steps.check.done}}')),
+    ]);
+    expect(located(direct)).toEqual(['OUT_OF_SCOPE@15:54']);
+    expect(direct.issues[0]?.hint).toBe(
+      "after the loop, read its last iteration's result from {{steps.improve.last.check}}",
+    );
   });
 
   it('loads pipeline_ex state.x conditions with a warning', async () => {

@@ -28,7 +28,7 @@ const AttemptSchema = z
 const StepSchema = z
   .object({
     stepId: z.string(),
-    status: z.enum(['SUCCEEDED', 'FAILED', 'NOT_RUN']),
+    status: z.enum(['SUCCEEDED', 'FAILED', 'SKIPPED', 'NOT_RUN']),
     degraded: z
       .boolean()
       .describe('True when a fallback answered: the output is usable but not the step’s own'),

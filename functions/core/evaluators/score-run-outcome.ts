@@ -1,4 +1,5 @@
 import type { SpecBundle } from '../../../statemachines/types.js';
+import { iterationField } from '../iteration.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
 import type { AttemptRecord, RunRecord, RunStore } from '../ports/run-store.js';
 import type { StepArtifact } from '../step-event.js';
@@ -43,6 +44,7 @@ export async function scoreRunOutcome(
           tenantId: run.tenantId,
           runId: run.runId,
           stepId,
+          ...iterationField(scored.iteration),
           attempt: scored.attempt,
           evaluator: evaluator.name,
           kind: evaluator.kind,

@@ -1,11 +1,14 @@
 import type { ProviderName } from '../errors.js';
+import type { Iteration } from '../iteration.js';
 
 /** One model call, in the core's vocabulary. Providers map it onto their SDK. */
 export interface CompletionRequest {
   /** Step id, used by the mock provider to pick scripted answers. */
   readonly stepId: string;
-  /** 1-based attempt number of this step in this run. */
+  /** 1-based attempt number of this step in this run (in this iteration, inside a loop body). */
   readonly attempt: number;
+  /** Inside a loop body, the iteration: the mock provider answers `STEP[i]` scripts by it. */
+  readonly iteration?: Iteration;
   /** Provider model id, already resolved from aliases (`claude-sonnet-4-5`, `gemini-2.5-flash`). */
   readonly model: string;
   readonly system?: string;

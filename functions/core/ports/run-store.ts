@@ -1,6 +1,7 @@
 import type { InputDecl } from '../../../pipelines/schema.js';
 import type { EvaluatorSpec } from '../../../statemachines/learning-types.js';
 import type { ProviderName } from '../errors.js';
+import type { Iteration } from '../iteration.js';
 import type { TokenUsage } from './provider.js';
 
 /** Every state a run can be in: running, or one of the ways a Step Functions execution ends. */
@@ -65,7 +66,9 @@ export interface AttemptRecord {
   readonly tenantId: string;
   readonly runId: string;
   readonly stepId: string;
-  /** 1-based. */
+  /** Inside a loop body: the iteration the attempt belongs to; attempts count from 1 in each. */
+  readonly iteration?: Iteration;
+  /** 1-based, within the iteration. */
   readonly attempt: number;
   readonly status: AttemptStatus;
   readonly provider: ProviderName;
@@ -111,6 +114,8 @@ export interface ScoreRecord {
   readonly tenantId: string;
   readonly runId: string;
   readonly stepId: string;
+  /** The iteration of the attempt scored, inside a loop body. */
+  readonly iteration?: Iteration;
   readonly attempt: number;
   /** The evaluator's name, unique among the step's evaluators. */
   readonly evaluator: string;
@@ -172,12 +177,13 @@ export interface RunStore {
   /** Most recent first. */
   listRuns(tenantId: string, query: RunQuery): Promise<RunPage>;
   /**
-   * Atomically counts one more attempt of a step and returns its 1-based number. The counter lives in
-   * the store, not in the state machine, so a retry after a lost Lambda reply still gets a new number.
+   * Atomically counts one more attempt of a step (in one iteration, inside a loop body) and returns
+   * its 1-based number. The counter lives in the store, not in the state machine, so a retry after a
+   * lost Lambda reply still gets a new number.
    */
-  nextAttempt(tenantId: string, runId: string, stepId: string): Promise<number>;
+  nextAttempt(tenantId: string, runId: string, stepId: string, iteration?: Iteration): Promise<number>;
   putAttempt(attempt: AttemptRecord): Promise<void>;
-  /** Every attempt of a run, ordered by step then attempt. */
+  /** Every attempt of a run, ordered by step, then iteration, then attempt. */
   listAttempts(tenantId: string, runId: string): Promise<AttemptRecord[]>;
   /**
    * Stores the record unless an unexpired one holds the same tenant, pipeline and key; atomic, so of

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { didYouMean } from '../../../pipelines/suggest.js';
 import { type FieldPath, YamlLocator } from '../../../pipelines/yaml-ranges.js';
+import type { SpecBundle } from '../../../statemachines/types.js';
 import { ErrorName } from '../errors.js';
+import { type Iteration, iterationSuffix } from '../iteration.js';
 
 /** The faults a mock script can inject, by the name written after `$error`, and the error each raises. */
 export const MOCK_ERRORS = {
@@ -23,12 +26,19 @@ export type MockResponse =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'error'; readonly error: MockErrorName };
 
-/** A loaded mock script: for each step, the answers of attempt 1, 2, … (the last repeats). */
+/**
+ * A loaded mock script: for each step, the answers of attempt 1, 2, … (the last repeats). A key is
+ * a step id (`plan`, `summary.draft` in a nested pipeline), or a step id and an iteration of the
+ * loops around it (`review[1]`, `greet[1][0]`), which answers that iteration only.
+ */
 export interface MockScript {
   /** The file it was loaded from, for messages. */
   readonly path: string;
   readonly steps: ReadonlyMap<string, readonly MockResponse[]>;
 }
+
+/** A script key: a step name, then optionally one `[index]` per enclosing loop. */
+const SCRIPT_KEY = /^(.+?)((?:\[\d+\])*)$/;
 
 /** One problem in a mock script, at a 1-based line and column. */
 export interface MockScriptIssue {
@@ -112,11 +122,18 @@ const MockScriptSchema = z.record(
  * {@link MockScriptError} naming `FILE:LINE:COL`, the field, and what to write instead for every
  * problem found.
  *
+ * Given the compiled `bundle` of the pipeline it scripts, every key must name a step of it that
+ * calls a model (see {@link resolveScriptKeys}): a key that matches none would change nothing, and
+ * the run would pass on the mock's default answers.
+ *
  * @example
  * // plan: ["first draft", {"$error": "rate_limit"}, {"steps": ["a", "b"]}]
- * const script = await loadMockScript('test/fixtures/pipelines/refactor.mock.yaml');
+ * const script = await loadMockScript('test/fixtures/pipelines/refactor.mock.yaml', bundle);
  */
-export async function loadMockScript(path: string): Promise<MockScript> {
+export async function loadMockScript(
+  path: string,
+  bundle?: Pick<SpecBundle, 'pipeline' | 'steps'>,
+): Promise<MockScript> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -140,8 +157,8 @@ export async function loadMockScript(path: string): Promise<MockScript> {
   }
 
   const parsed = MockScriptSchema.safeParse(doc.toJS());
+  const locate = new YamlLocator(doc, text);
   if (!parsed.success) {
-    const locate = new YamlLocator(doc, text);
     const issues = parsed.error.issues.map((issue) => {
       const field = issue.path.filter((key) => typeof key !== 'symbol');
       const atKey = issue.code === 'custom' && issue.params?.at === 'key';
@@ -150,22 +167,72 @@ export async function loadMockScript(path: string): Promise<MockScript> {
     });
     throw invalidScript(path, issues);
   }
-  return { path, steps: new Map(Object.entries(parsed.data)) };
+  if (bundle === undefined) return { path, steps: new Map(Object.entries(parsed.data)) };
+  const resolved = resolveScriptKeys(Object.keys(parsed.data), bundle);
+  const issues = resolved.flatMap(({ key, problem }) =>
+    problem === undefined ? [] : [{ ...position(locate.key([key])[0]), field: key, message: problem }],
+  );
+  if (issues.length > 0) throw invalidScript(path, issues);
+  const steps = new Map(resolved.map(({ key, stepKey }) => [stepKey ?? key, parsed.data[key] ?? []]));
+  return { path, steps };
+}
+
+/**
+ * The step each script key answers, by the steps of `bundle` that call a model: a key naming one
+ * (`plan`, `summary.draft`, a batch task `reviews.api`), optionally with an iteration (`review[1]`),
+ * answers it; a step name without its nested pipeline's scope (`draft`) answers the one nested step
+ * of that name. Any other key is a problem that names the closest step and the ones there are, as is
+ * a key scripting a step another key scripts already.
+ */
+export function resolveScriptKeys(
+  keys: readonly string[],
+  bundle: Pick<SpecBundle, 'pipeline' | 'steps'>,
+): { readonly key: string; readonly stepKey?: string; readonly problem?: string }[] {
+  const stepIds = Object.keys(bundle.steps).filter((id) => bundle.steps[id]?.kind === 'llm');
+  const scoped = (name: string) => stepIds.filter((id) => id.endsWith(`.${name}`));
+  const scripted = new Map<string, string>();
+  return keys.map((key) => {
+    const [, name = key, suffix = ''] = SCRIPT_KEY.exec(key) ?? [];
+    const nested = scoped(name);
+    const stepId = stepIds.includes(name) ? name : nested.length === 1 ? nested[0] : undefined;
+    if (stepId === undefined) {
+      const problem =
+        nested.length > 1
+          ? `steps of several nested pipelines are named "${name}" (${nested.join(', ')}); write the one you mean`
+          : `no step of pipeline ${bundle.pipeline} is named "${name}"; ${didYouMean(name, [...stepIds, ...unscopedNames(stepIds)])}the steps that call a model: ${stepIds.join(', ') || 'none'}`;
+      return { key, problem };
+    }
+    const stepKey = `${stepId}${suffix}`;
+    const earlier = scripted.get(stepKey);
+    if (earlier !== undefined)
+      return { key, problem: `"${earlier}" scripts the same step already (${stepKey}); keep one of them` };
+    scripted.set(stepKey, key);
+    return { key, stepKey };
+  });
+}
+
+/** The last part of each scoped step id (`draft` of `summary.draft`) that only one step id ends with. */
+function unscopedNames(stepIds: readonly string[]): string[] {
+  const names = stepIds.flatMap((id) => (id.includes('.') ? [id.slice(id.lastIndexOf('.') + 1)] : []));
+  return names.filter((name) => names.indexOf(name) === names.lastIndexOf(name) && !stepIds.includes(name));
 }
 
 /**
  * The scripted response of a step's attempt: the attempt-th entry, or the last one once the list is
- * used up; undefined when the script does not name the step.
+ * used up; undefined when the script does not name the step. Inside a loop body, attempts count
+ * within the iteration, and the iteration's own key (`review[1]`) comes before the step's.
  *
  * @example
  * scriptedResponse(script, 'plan', 3); // the third response of `plan`, or its last
+ * scriptedResponse(script, 'review', 1, [1]); // the first of `review[1]`, else of `review`
  */
 export function scriptedResponse(
   script: MockScript,
   stepId: string,
   attempt: number,
+  iteration?: Iteration,
 ): MockResponse | undefined {
-  const responses = script.steps.get(stepId);
+  const responses = script.steps.get(`${stepId}${iterationSuffix(iteration)}`) ?? script.steps.get(stepId);
   return responses?.[Math.min(Math.max(attempt, 1), responses.length) - 1];
 }
 

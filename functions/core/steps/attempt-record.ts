@@ -1,5 +1,6 @@
 import { artifactKeys } from '../artifact-keys.js';
 import type { ProviderName } from '../errors.js';
+import { type Iteration, iterationField, iterationOf } from '../iteration.js';
 import type { ArtifactRef } from '../ports/artifact-store.js';
 import type { TokenUsage } from '../ports/provider.js';
 import type { StepArtifact, StepRef, StepRunnerEvent } from '../step-event.js';
@@ -11,6 +12,8 @@ export interface AttemptContext {
   /** The spec's content hash is the attempt's prompt version, unless a prompt pack names another. */
   readonly spec: PromptVersionSource;
   readonly deps: StepRunnerDeps;
+  /** Inside a loop body: the iteration, within which `attempt` counts. */
+  readonly iteration?: Iteration;
   readonly attempt: number;
   readonly provider: ProviderName;
   readonly startedAt: Date;
@@ -23,15 +26,16 @@ export interface Degradation {
   readonly cachedFrom?: string;
 }
 
-/** Takes the step's next attempt number and notes the start time. */
+/** Takes the step's next attempt number (in its iteration, inside a loop body) and notes the start time. */
 export async function startAttempt(
   event: StepRunnerEvent,
   spec: AttemptContext['spec'],
   deps: StepRunnerDeps,
   provider: ProviderName,
 ): Promise<AttemptContext> {
-  const attempt = await deps.runs.nextAttempt(event.run.tenantId, event.run.runId, event.stepId);
-  return { event, spec, deps, attempt, provider, startedAt: deps.now() };
+  const iteration = iterationOf(event.loop);
+  const attempt = await deps.runs.nextAttempt(event.run.tenantId, event.run.runId, event.stepId, iteration);
+  return { event, spec, deps, ...iterationField(iteration), attempt, provider, startedAt: deps.now() };
 }
 
 /** What an attempt's prompt version comes from: the spec's hash, or the prompt pack it rendered with. */
@@ -137,12 +141,13 @@ export async function recordSucceededAttempt(
 /** The fields of an artifact that say which attempt wrote it. */
 type ArtifactIdentity = Pick<
   StepArtifact,
-  'stepId' | 'attempt' | 'provider' | 'model' | 'promptVersion' | 'latencyMs' | 'startedAt'
+  'stepId' | 'iteration' | 'attempt' | 'provider' | 'model' | 'promptVersion' | 'latencyMs' | 'startedAt'
 >;
 
 function artifactIdentity(context: AttemptContext, model: string): ArtifactIdentity {
   return {
     stepId: context.event.stepId,
+    ...iterationField(context.iteration),
     attempt: context.attempt,
     provider: context.provider,
     model,
@@ -158,7 +163,8 @@ async function putArtifact(
   artifact: Omit<StepArtifact, keyof ArtifactIdentity>,
 ): Promise<ArtifactRef> {
   const { event } = context;
-  const key = artifactKeys.attempt(event.run.tenantId, event.run.runId, event.stepId, context.attempt);
+  const { tenantId, runId } = event.run;
+  const key = artifactKeys.attempt(tenantId, runId, event.stepId, context.attempt, context.iteration);
   return context.deps.artifacts.putJson(key, { ...artifactIdentity(context, model), ...artifact });
 }
 
@@ -168,6 +174,7 @@ function identity(context: AttemptContext) {
     tenantId,
     runId,
     stepId: context.event.stepId,
+    ...iterationField(context.iteration),
     attempt: context.attempt,
     provider: context.provider,
     promptVersion: promptVersionOf(context.spec),

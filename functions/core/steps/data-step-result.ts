@@ -1,4 +1,5 @@
 import { artifactKeys } from '../artifact-keys.js';
+import { type Iteration, iterationField, iterationOf } from '../iteration.js';
 import type { DataStepRef, StepRunnerEvent } from '../step-event.js';
 import type { StepRunnerDeps } from '../step-runner.js';
 import type { StepOutput } from '../template-scope.js';
@@ -10,6 +11,8 @@ export type DataStepKind = DataStepRef['kind'];
 export interface DataStepArtifact {
   readonly stepId: string;
   readonly kind: DataStepKind;
+  /** Inside a loop body: the iteration, within which `attempt` counts. */
+  readonly iteration?: Iteration;
   readonly attempt: number;
   readonly response: StepOutput;
 }
@@ -24,8 +27,8 @@ export function dataStepOutput(data: unknown): StepOutput {
 
 /**
  * Stores a data step's result as the attempt's artifact and returns the reference the state keeps.
- * The attempt number comes from the run store's counter, so a retried step never overwrites the
- * artifact an earlier attempt left.
+ * The attempt number comes from the run store's counter (one per iteration, inside a loop body), so
+ * a retried step never overwrites the artifact an earlier attempt left.
  */
 export async function storeDataStepResult(
   event: StepRunnerEvent,
@@ -34,10 +37,17 @@ export async function storeDataStepResult(
   deps: Pick<StepRunnerDeps, 'artifacts' | 'runs'>,
 ): Promise<DataStepRef> {
   const { tenantId, runId } = event.run;
-  const attempt = await deps.runs.nextAttempt(tenantId, runId, event.stepId);
-  const artifact: DataStepArtifact = { stepId: event.stepId, kind, attempt, response: dataStepOutput(data) };
+  const iteration = iterationOf(event.loop);
+  const attempt = await deps.runs.nextAttempt(tenantId, runId, event.stepId, iteration);
+  const artifact: DataStepArtifact = {
+    stepId: event.stepId,
+    kind,
+    ...iterationField(iteration),
+    attempt,
+    response: dataStepOutput(data),
+  };
   const stored = await deps.artifacts.putJson(
-    artifactKeys.attempt(tenantId, runId, event.stepId, attempt),
+    artifactKeys.attempt(tenantId, runId, event.stepId, attempt, iteration),
     artifact,
   );
   return { stepId: event.stepId, status: 'SUCCEEDED', kind, attempt, degraded: false, artifact: stored };

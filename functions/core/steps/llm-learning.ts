@@ -4,6 +4,7 @@ import { artifactKeys } from '../artifact-keys.js';
 import { ErrorName, OutputInvalidError, ProviderError } from '../errors.js';
 import { type Answer, checkAnswer } from '../evaluators/check-answer.js';
 import { judgeAnswer } from '../evaluators/llm-judge.js';
+import { iterationField } from '../iteration.js';
 import { validateAnswer } from '../output-validation.js';
 import type { CompletionRequest } from '../ports/provider.js';
 import type { ScoreRecord } from '../ports/run-store.js';
@@ -128,7 +129,7 @@ export class LlmLearning {
         ? declared(optimize, answer.data as Record<string, unknown>)
         : signatureOutputs(optimize, answer);
       await this.deps.artifacts.putJson(
-        artifactKeys.attemptExample(tenantId, runId, this.event.stepId, context.attempt),
+        artifactKeys.attemptExample(tenantId, runId, this.event.stepId, context.attempt, context.iteration),
         { inputs, outputs },
       );
     }
@@ -141,6 +142,7 @@ export class LlmLearning {
       tenantId,
       runId,
       stepId: this.event.stepId,
+      ...iterationField(context.iteration),
       attempt: context.attempt,
       promptVersion: ref.promptVersion,
       createdAt,
@@ -157,7 +159,11 @@ export class LlmLearning {
     task: string,
     context: AttemptContext,
   ): Promise<
-    Omit<ScoreRecord, 'tenantId' | 'runId' | 'stepId' | 'attempt' | 'promptVersion' | 'createdAt'> | undefined
+    | Omit<
+        ScoreRecord,
+        'tenantId' | 'runId' | 'stepId' | 'iteration' | 'attempt' | 'promptVersion' | 'createdAt'
+      >
+    | undefined
   > {
     const named = { evaluator: evaluator.name, kind: evaluator.kind };
     switch (evaluator.kind) {

@@ -3,6 +3,7 @@ import { ErrorName, FallbackUnavailableError, OutputInvalidError } from '../erro
 import { exposedFields } from '../exposed-fields.js';
 import { extractAnswer } from '../extraction.js';
 import { answerWithoutModel } from '../fallbacks.js';
+import { iterationField, sameIteration } from '../iteration.js';
 import { parseJsonReply } from '../json-reply.js';
 import { validateAnswer } from '../output-validation.js';
 import type { ChatMessage, CompletionRequest, CompletionResult } from '../ports/provider.js';
@@ -189,6 +190,7 @@ function baseRequest(context: AttemptContext, spec: VersionedLlmSpec, model: str
   return {
     stepId: context.event.stepId,
     attempt: context.attempt,
+    ...iterationField(context.iteration),
     model,
     maxOutputTokens: spec.maxOutputTokens,
     ...(spec.temperature === undefined ? {} : { temperature: spec.temperature }),
@@ -206,7 +208,8 @@ function schemaInstruction(schema: Readonly<Record<string, unknown>>): string {
 
 /**
  * The turns of a repair: the original prompt, the invalid answer (from the artifact of the latest
- * attempt that failed with Output.Invalid), and a prompt quoting the validation errors.
+ * attempt of this iteration that failed with Output.Invalid), and a prompt quoting the validation
+ * errors.
  */
 async function repairTurns(
   context: AttemptContext,
@@ -215,7 +218,13 @@ async function repairTurns(
   const { event, deps } = context;
   const attempts = await deps.runs.listAttempts(event.run.tenantId, event.run.runId);
   const invalid = attempts
-    .filter((a) => a.stepId === event.stepId && a.error?.name === ErrorName.OutputInvalid && a.artifactKey)
+    .filter(
+      (a) =>
+        a.stepId === event.stepId &&
+        sameIteration(a.iteration, context.iteration) &&
+        a.error?.name === ErrorName.OutputInvalid &&
+        a.artifactKey,
+    )
     .at(-1);
   const previous =
     invalid?.artifactKey === undefined

@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Iteration } from '../iteration.js';
 import type {
   AttemptRecord,
   FeedbackRecord,
@@ -131,11 +132,11 @@ export class DynamoRunStore implements RunStore {
     return matching.length > query.limit && last ? { runs, next: last.runId } : { runs };
   }
 
-  async nextAttempt(tenantId: string, runId: string, stepId: string): Promise<number> {
+  async nextAttempt(tenantId: string, runId: string, stepId: string, iteration?: Iteration): Promise<number> {
     const reply = await this.db.send(
       new UpdateCommand({
         TableName: this.tables.attempts,
-        Key: tableKeys.attemptCounter(tenantId, runId, stepId),
+        Key: tableKeys.attemptCounter(tenantId, runId, stepId, iteration),
         UpdateExpression: 'ADD #counter :one',
         ExpressionAttributeNames: { '#counter': COUNTER_ATTRIBUTE },
         ExpressionAttributeValues: { ':one': 1 },
@@ -150,7 +151,8 @@ export class DynamoRunStore implements RunStore {
   }
 
   async putAttempt(attempt: AttemptRecord): Promise<void> {
-    const key = tableKeys.attempt(attempt.tenantId, attempt.runId, attempt.stepId, attempt.attempt);
+    const { tenantId, runId, stepId, iteration } = attempt;
+    const key = tableKeys.attempt(tenantId, runId, stepId, attempt.attempt, iteration);
     await this.db.send(new PutCommand({ TableName: this.tables.attempts, Item: { ...attempt, ...key } }));
   }
 
@@ -232,7 +234,8 @@ export class DynamoRunStore implements RunStore {
   }
 
   async putScore(score: ScoreRecord): Promise<void> {
-    const key = tableKeys.score(score.tenantId, score.runId, score.stepId, score.attempt, score.evaluator);
+    const { tenantId, runId, stepId, attempt, evaluator, iteration } = score;
+    const key = tableKeys.score(tenantId, runId, stepId, attempt, evaluator, iteration);
     await this.db.send(new PutCommand({ TableName: this.tables.attempts, Item: { ...score, ...key } }));
   }
 

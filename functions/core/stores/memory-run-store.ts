@@ -1,3 +1,4 @@
+import type { Iteration } from '../iteration.js';
 import type {
   AttemptRecord,
   FeedbackRecord,
@@ -68,8 +69,8 @@ export class MemoryRunStore implements RunStore {
     return matching.length > query.limit && last ? { runs, next: last.runId } : { runs };
   }
 
-  async nextAttempt(tenantId: string, runId: string, stepId: string): Promise<number> {
-    const { pk, sk } = tableKeys.attemptCounter(tenantId, runId, stepId);
+  async nextAttempt(tenantId: string, runId: string, stepId: string, iteration?: Iteration): Promise<number> {
+    const { pk, sk } = tableKeys.attemptCounter(tenantId, runId, stepId, iteration);
     const counters = partition(this.counters, pk);
     const attempt = (counters.get(sk) ?? 0) + 1;
     counters.set(sk, attempt);
@@ -77,7 +78,8 @@ export class MemoryRunStore implements RunStore {
   }
 
   async putAttempt(attempt: AttemptRecord): Promise<void> {
-    const { pk, sk } = tableKeys.attempt(attempt.tenantId, attempt.runId, attempt.stepId, attempt.attempt);
+    const { tenantId, runId, stepId, iteration } = attempt;
+    const { pk, sk } = tableKeys.attempt(tenantId, runId, stepId, attempt.attempt, iteration);
     partition(this.attempts, pk).set(sk, structuredClone(attempt));
   }
 
@@ -116,13 +118,8 @@ export class MemoryRunStore implements RunStore {
   }
 
   async putScore(score: ScoreRecord): Promise<void> {
-    const { pk, sk } = tableKeys.score(
-      score.tenantId,
-      score.runId,
-      score.stepId,
-      score.attempt,
-      score.evaluator,
-    );
+    const { tenantId, runId, stepId, attempt, evaluator, iteration } = score;
+    const { pk, sk } = tableKeys.score(tenantId, runId, stepId, attempt, evaluator, iteration);
     partition(this.scores, pk).set(sk, structuredClone(score));
   }
 

@@ -5,6 +5,8 @@
  * key lookup by hash, which must work before the tenant is known.
  */
 
+import type { Iteration } from '../iteration.js';
+
 /** Physical table names, one per table design. */
 export interface TableNames {
   readonly runs: string;
@@ -81,8 +83,23 @@ export interface ItemKey {
   readonly sk: string;
 }
 
-/** Attempt numbers are zero-padded to this width so the sort key orders them numerically. */
+/**
+ * Attempt numbers and loop indexes are zero-padded to this width so the sort key orders them
+ * numerically (a loop runs at most 1,000 iterations).
+ */
 const ATTEMPT_DIGITS = 4;
+
+function padded(number: number): string {
+  return String(number).padStart(ATTEMPT_DIGITS, '0');
+}
+
+/**
+ * A step's part of a sort key: its id, and inside a loop body its iteration
+ * (`review#ITERATION#0001.0000`), so each iteration's attempts are numbered and stored apart.
+ */
+function stepInIteration(stepId: string, iteration: Iteration | undefined): string {
+  return iteration === undefined ? stepId : `${stepId}#ITERATION#${iteration.map(padded).join('.')}`;
+}
 
 /** The partition of a tenant's runs; also the leading prefix of every key the tenant owns. */
 export function tenantPartition(tenantId: string): string {
@@ -126,16 +143,18 @@ export const tableKeys = {
     return `${tenantPartition(tenantId)}#RUN#${runId}`;
   },
   /** An attempt record in the attempts table. */
-  attempt(tenantId: string, runId: string, stepId: string, attempt: number): ItemKey {
-    const padded = String(attempt).padStart(ATTEMPT_DIGITS, '0');
+  attempt(tenantId: string, runId: string, stepId: string, attempt: number, iteration?: Iteration): ItemKey {
     return {
       pk: tableKeys.attemptPartition(tenantId, runId),
-      sk: `${STEP_SORT_PREFIX}${stepId}#ATTEMPT#${padded}`,
+      sk: `${STEP_SORT_PREFIX}${stepInIteration(stepId, iteration)}#ATTEMPT#${padded(attempt)}`,
     };
   },
-  /** The per-step attempt counter in the attempts table. */
-  attemptCounter(tenantId: string, runId: string, stepId: string): ItemKey {
-    return { pk: tableKeys.attemptPartition(tenantId, runId), sk: `${STEP_SORT_PREFIX}${stepId}#COUNTER` };
+  /** The attempt counter of a step (of one iteration of it, inside a loop body) in the attempts table. */
+  attemptCounter(tenantId: string, runId: string, stepId: string, iteration?: Iteration): ItemKey {
+    return {
+      pk: tableKeys.attemptPartition(tenantId, runId),
+      sk: `${STEP_SORT_PREFIX}${stepInIteration(stepId, iteration)}#COUNTER`,
+    };
   },
   /** A feedback record in the attempts table, beside the attempts it scores; sorts by time. */
   feedback(tenantId: string, runId: string, createdAt: string, feedbackId: string): ItemKey {
@@ -145,11 +164,17 @@ export const tableKeys = {
     };
   },
   /** An evaluator's score of one attempt in the attempts table, beside the attempt and the run's feedback. */
-  score(tenantId: string, runId: string, stepId: string, attempt: number, evaluator: string): ItemKey {
-    const padded = String(attempt).padStart(ATTEMPT_DIGITS, '0');
+  score(
+    tenantId: string,
+    runId: string,
+    stepId: string,
+    attempt: number,
+    evaluator: string,
+    iteration?: Iteration,
+  ): ItemKey {
     return {
       pk: tableKeys.attemptPartition(tenantId, runId),
-      sk: `${SCORE_SORT_PREFIX}${stepId}#ATTEMPT#${padded}#${evaluator}`,
+      sk: `${SCORE_SORT_PREFIX}${stepInIteration(stepId, iteration)}#ATTEMPT#${padded(attempt)}#${evaluator}`,
     };
   },
   /** The registry record of one prompt pack version of a step, in the runs table. */

@@ -20,12 +20,26 @@ def attempt_partition(tenant_id: str, run_id: str) -> str:
     return f"{tenant_partition(tenant_id)}#RUN#{run_id}"
 
 
-def score_key(tenant_id: str, run_id: str, step_id: str, attempt: int, evaluator: str) -> dict[str, str]:
-    """An evaluator's score of one attempt, in the attempts table beside the attempt."""
+def _step_in_iteration(step_id: str, iteration: list[int] | None) -> str:
+    """A step's part of a sort key; inside a loop body with its iteration (each loop's index)."""
+    if iteration is None:
+        return step_id
+    return f"{step_id}#ITERATION#{'.'.join(str(i).zfill(ATTEMPT_DIGITS) for i in iteration)}"
+
+
+def score_key(
+    tenant_id: str,
+    run_id: str,
+    step_id: str,
+    attempt: int,
+    evaluator: str,
+    iteration: list[int] | None = None,
+) -> dict[str, str]:
+    """An evaluator's score of one attempt (of one iteration, inside a loop body), beside the attempt."""
     padded = str(attempt).zfill(ATTEMPT_DIGITS)
     return {
         "pk": attempt_partition(tenant_id, run_id),
-        "sk": f"{SCORE_SORT_PREFIX}{step_id}#ATTEMPT#{padded}#{evaluator}",
+        "sk": f"{SCORE_SORT_PREFIX}{_step_in_iteration(step_id, iteration)}#ATTEMPT#{padded}#{evaluator}",
     }
 
 
@@ -39,9 +53,13 @@ def prompt_pack_pointer_key(tenant_id: str, pipeline: str, step_id: str) -> dict
     return {"pk": tenant_partition(tenant_id), "sk": f"PROMPTACTIVE#{pipeline}#{step_id}"}
 
 
-def attempt_example_key(tenant_id: str, run_id: str, step_id: str, attempt: int) -> str:
-    """The S3 object holding an attempt's signature inputs and outputs."""
-    return f"tenants/{tenant_id}/runs/{run_id}/steps/{step_id}/{attempt}.example.json"
+def attempt_example_key(
+    tenant_id: str, run_id: str, step_id: str, attempt: int, iteration: list[int] | None = None
+) -> str:
+    """The S3 object holding an attempt's signature inputs and outputs; inside a loop body, attempts are
+    numbered per iteration and filed under it."""
+    folder = "" if iteration is None else f"iteration-{'.'.join(str(i) for i in iteration)}/"
+    return f"tenants/{tenant_id}/runs/{run_id}/steps/{step_id}/{folder}{attempt}.example.json"
 
 
 def prompt_pack_key(tenant_id: str, pipeline: str, step_id: str, version: str) -> str:

@@ -135,12 +135,15 @@ class RecordStore:
                 and i.get("status") == "SUCCEEDED"
                 and not i.get("degraded")
             ),
-            key=lambda i: i["attempt"],
+            # Inside a loop body attempts count per iteration: the last is the latest iteration's.
+            key=lambda i: (i.get("iteration", []), i["attempt"]),
             reverse=True,
         )
         for attempt in attempts:
             example = self.get_json(
-                keys.attempt_example_key(self.config.tenant_id, run_id, step_id, attempt["attempt"])
+                keys.attempt_example_key(
+                    self.config.tenant_id, run_id, step_id, attempt["attempt"], attempt.get("iteration")
+                )
             )
             if example is None:
                 continue
@@ -150,6 +153,7 @@ class RecordStore:
                 if i["sk"].startswith(keys.SCORE_SORT_PREFIX)
                 and i.get("stepId") == step_id
                 and i.get("attempt") == attempt["attempt"]
+                and i.get("iteration") == attempt.get("iteration")
             }
             feedback = [i for i in items if i["sk"].startswith(keys.FEEDBACK_SORT_PREFIX)]
             on_step = [float(i["score"]) for i in feedback if i.get("stepId") == step_id]

@@ -5,8 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   loadMockScript,
   MockScriptError,
+  resolveScriptKeys,
   scriptedResponse,
 } from '../../../../../functions/core/providers/mock-script.js';
+import type { SpecBundle } from '../../../../../statemachines/types.js';
 
 let dir: string;
 
@@ -195,5 +197,77 @@ describe('scriptedResponse', () => {
       { kind: 'text', text: 'two' },
     ]);
     expect(unscripted).toBeUndefined();
+  });
+
+  it('answers an iteration of a loop body by its own key first, then by the step', async () => {
+    // Prepare
+    const path = await writeScript('script.yaml', 'review: [plain]\n"review[1]": [first, second]\n');
+    const script = await loadMockScript(path);
+
+    // Act
+    const answers = [
+      scriptedResponse(script, 'review', 1, [0]),
+      scriptedResponse(script, 'review', 1, [1]),
+      scriptedResponse(script, 'review', 2, [1]),
+    ];
+
+    // Assess: attempts count within the iteration
+    expect(answers.map((answer) => (answer?.kind === 'text' ? answer.text : answer))).toEqual([
+      'plain',
+      'first',
+      'second',
+    ]);
+  });
+});
+
+describe('resolveScriptKeys', () => {
+  /** A bundle with these LLM step ids, and one data step. */
+  function bundle(...stepIds: string[]): Pick<SpecBundle, 'pipeline' | 'steps'> {
+    const steps = Object.fromEntries(stepIds.map((id) => [id, { kind: 'llm' }]));
+    return { pipeline: 'p', steps: { ...steps, totals: { kind: 'data_transform' } } as never };
+  }
+
+  it('maps step ids, iterations and unscoped names of nested steps to the step they answer', () => {
+    // Act
+    const resolved = resolveScriptKeys(
+      ['plan', 'review[2]', 'draft', 'wrap.tidy[0][1]'],
+      bundle('plan', 'review', 'wrap.draft', 'wrap.tidy'),
+    );
+
+    // Assess
+    expect(resolved).toEqual([
+      { key: 'plan', stepKey: 'plan' },
+      { key: 'review[2]', stepKey: 'review[2]' },
+      { key: 'draft', stepKey: 'wrap.draft' },
+      { key: 'wrap.tidy[0][1]', stepKey: 'wrap.tidy[0][1]' },
+    ]);
+  });
+
+  it('rejects keys that answer no model call, that are ambiguous, or that repeat a step', () => {
+    // Act
+    const problems = resolveScriptKeys(
+      ['totals', 'draft', 'plan', 'p.plan', 'plam'],
+      bundle('plan', 'a.draft', 'b.draft'),
+    ).map((entry) => entry.problem);
+
+    // Assess
+    expect(problems).toEqual([
+      'no step of pipeline p is named "totals"; the steps that call a model: plan, a.draft, b.draft',
+      'steps of several nested pipelines are named "draft" (a.draft, b.draft); write the one you mean',
+      undefined,
+      'no step of pipeline p is named "p.plan"; did you mean \'plan\'? the steps that call a model: plan, a.draft, b.draft',
+      'no step of pipeline p is named "plam"; did you mean \'plan\'? the steps that call a model: plan, a.draft, b.draft',
+    ]);
+  });
+
+  it('rejects two keys for one step, the unscoped and the scoped name', () => {
+    // Act
+    const [, second] = resolveScriptKeys(['draft', 'a.draft'], bundle('a.draft'));
+
+    // Assess
+    expect(second).toEqual({
+      key: 'a.draft',
+      problem: '"draft" scripts the same step already (a.draft); keep one of them',
+    });
   });
 });
