@@ -10,6 +10,20 @@ if (major < 22) {
   );
   process.exit(2);
 }
+// Under npm (`npx elexirion …`, npm scripts) a shell can stand between npm and this process; npm
+// forwards SIGINT and SIGTERM to it, and a shell such as dash then ends without passing SIGTERM on,
+// leaving this process behind (.npmrc picks bash, which does not stay in between, but a user's
+// script-shell wins). So once the process that started this one is gone, stop as on SIGTERM: the
+// dev server closes its port and ends its runs; other commands end at once.
+if (process.env.npm_lifecycle_event !== undefined) {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    process.kill(process.pid, 'SIGTERM');
+  }, 500);
+  watch.unref();
+}
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('./main.ts');

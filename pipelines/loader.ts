@@ -6,6 +6,7 @@ import { checkLearning } from './learning-checks.js';
 import { checkNestedPipelines, type NestingOptions, withContext } from './nested-pipelines.js';
 import { FileRefusedError, type ReadTextFile, readFileInFolder } from './pipeline-folder.js';
 import { fileIssue, readPromptFiles } from './prompt-files.js';
+import { checkPromptShorthand } from './prompt-shorthand.js';
 import { checkReferences } from './references.js';
 import { PipelineFileSchema } from './schema.js';
 import { schemaIssues } from './schema-issues.js';
@@ -97,6 +98,7 @@ export async function loadPipelineFromString(
     ...checkReferences(checked, locate),
     ...checkDataSources(checked, locate),
     ...checkLearning(checked, locate),
+    ...checkPromptShorthand(workflow, data.value, locate),
     ...fileIssues,
     ...nested.issues,
   ]);

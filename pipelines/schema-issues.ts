@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fieldName, pipelineError, shownName } from './issues.js';
+import { type FieldSite, unsupportedField } from './pipeline-ex-fields.js';
 import { PipelineFileSchema } from './schema.js';
 import { operationHint } from './steps/data-transform.js';
 import { didYouMean } from './suggest.js';
@@ -75,11 +76,20 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, locate: YamlLocat
       return issue.keys.map((key) => unknownField([...path, key], data, locate));
     case 'invalid_union': {
       if (issue.discriminator === undefined) {
+        if (value === undefined) return [missingField(path, locate)];
         // A value of the right kind for one alternative (`fallback_action: cached`) is best explained
-        // by that alternative's own issue; wrong kinds for every alternative get the generic message.
+        // by that alternative's own issue; so is a value whose problems lie inside it (a prompt part
+        // without content). Wrong kinds for every alternative are listed.
         const specific = issue.errors.flat().find((inner) => inner.code !== 'invalid_type');
-        if (specific === undefined) break;
-        return describeIssue({ ...specific, path: [...issue.path, ...specific.path] }, data, locate);
+        const within = (inner: z.core.$ZodIssue) => ({ ...inner, path: [...issue.path, ...inner.path] });
+        if (specific !== undefined) return describeIssue(within(specific), data, locate);
+        const fitting = issue.errors.find((inner) => inner.every((one) => one.path.length > 0));
+        if (fitting !== undefined)
+          return fitting.flatMap((inner) => describeIssue(within(inner), data, locate));
+        const kinds = issue.errors.flat().flatMap((inner) => ('expected' in inner ? [inner.expected] : []));
+        if (kinds.length === 0) break;
+        const expected = [...new Set(kinds.map((kind) => YAML_KINDS.get(kind) ?? kind))].join(' or ');
+        return [invalidValue(path, `${fieldName(path)} must be ${expected}, not ${kindOf(value)}`, locate)];
       }
       if (value === undefined) return [missingField(path, locate)];
       if (path.at(-1) === 'operation') {
@@ -146,6 +156,19 @@ function missingField(path: FieldPath, locate: YamlLocator): PipelineIssue {
 function unknownField(path: FieldPath, data: unknown, locate: YamlLocator): PipelineIssue {
   const key = String(path.at(-1));
   const parent = path.slice(0, -1);
+  const site = fieldSite(parent, data);
+  const owner = valueAt(data, parent);
+  const stepType = site === 'step' && isMap(owner) ? String(owner.type) : undefined;
+  const unsupported = site && unsupportedField(site, key, { value: valueAt(data, path), stepType });
+  if (unsupported) {
+    return pipelineError({
+      code: 'UNKNOWN_FIELD',
+      message: `${shownName(key)} in ${fieldName(parent)}${unsupported.what ? ` (${unsupported.what})` : ''} is not supported by Elexirion`,
+      hint: unsupported.instead,
+      path,
+      range: locate.key(path),
+    });
+  }
   const allowed = allowedKeys(parent, data);
   return pipelineError({
     code: 'UNKNOWN_FIELD',
@@ -155,6 +178,26 @@ function unknownField(path: FieldPath, data: unknown, locate: YamlLocator): Pipe
     range: locate.key(path),
   });
 }
+
+/** What kind of map is at `path`, as far as advice on pipeline_ex's fields goes. */
+function fieldSite(path: FieldPath, data: unknown): FieldSite | undefined {
+  const last = path.at(-1);
+  if (path.length === 1 && last === 'workflow') return 'workflow';
+  if (path.length === 2 && last === 'defaults') return 'defaults';
+  if (typeof last === 'string' && NAMED_SITES.has(last)) return last as FieldSite;
+  if (typeof last === 'number' && path.at(-2) === 'prompt') return 'prompt_part';
+  const value = valueAt(data, path);
+  return typeof last === 'number' && isMap(value) && typeof value.type === 'string' && 'name' in value
+    ? 'step'
+    : undefined;
+}
+
+const NAMED_SITES: ReadonlySet<string> = new Set([
+  'claude_options',
+  'session_config',
+  'extraction_config',
+  'token_budget',
+]);
 
 function unknownType(
   path: FieldPath,
@@ -181,15 +224,6 @@ function unknownType(
 
 function invalidType(path: FieldPath, value: unknown, expected: string, locate: YamlLocator): PipelineIssue {
   const field = fieldName(path);
-  if (path.at(-1) === 'prompt' && typeof value === 'string') {
-    const excerpt = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return invalidValue(
-      path,
-      `${field} is a string; a prompt is a list of parts`,
-      locate,
-      `write prompt: [{type: static, content: ${JSON.stringify(excerpt)}}]`,
-    );
-  }
   return invalidValue(
     path,
     `${field} must be ${YAML_KINDS.get(expected) ?? expected}, not ${kindOf(value)}`,
@@ -220,10 +254,19 @@ function allowedKeys(path: FieldPath, data: unknown): string[] {
   return object instanceof z.ZodObject ? Object.keys(object.shape) : [];
 }
 
-/** Unwraps optional and default wrappers and picks the option of a discriminated union `value` matches. */
+/**
+ * Unwraps optional, default and transform wrappers, picks the option of a union the value's kind
+ * fits (a prompt's list of parts), and the option of a discriminated union `value` matches.
+ */
 function selectSchema(schema: z.core.$ZodType | undefined, value: unknown): z.core.$ZodType | undefined {
   let current = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault) current = current.unwrap();
+  for (;;) {
+    if (current instanceof z.ZodOptional || current instanceof z.ZodDefault) current = current.unwrap();
+    else if (current instanceof z.ZodPipe) current = current.in;
+    else if (current instanceof z.ZodUnion && !(current instanceof z.ZodDiscriminatedUnion)) {
+      current = current.options.find((option) => fitsKind(option, value));
+    } else break;
+  }
   if (!(current instanceof z.ZodDiscriminatedUnion)) return current;
   const discriminator = current.def.discriminator;
   const tag = isMap(value) ? value[discriminator] : undefined;
@@ -231,6 +274,19 @@ function selectSchema(schema: z.core.$ZodType | undefined, value: unknown): z.co
     const literal = option instanceof z.ZodObject ? option.shape[discriminator] : undefined;
     return literal instanceof z.ZodLiteral && literal.values.has(tag as z.core.util.Literal);
   });
+}
+
+/** Whether a union option takes values of the kind `value` is: a list, a map, or anything else. */
+function fitsKind(option: z.core.$ZodType, value: unknown): boolean {
+  let inner = option;
+  while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap();
+  if (Array.isArray(value)) return inner instanceof z.ZodArray;
+  if (isMap(value)) {
+    return (
+      inner instanceof z.ZodObject || inner instanceof z.ZodRecord || inner instanceof z.ZodDiscriminatedUnion
+    );
+  }
+  return !(inner instanceof z.ZodArray || inner instanceof z.ZodObject || inner instanceof z.ZodRecord);
 }
 
 function childSchema(

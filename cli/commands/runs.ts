@@ -14,8 +14,8 @@ export const runsCommand: Command = {
 Lists the most recent runs on the local stack, newest first.
 
 Options:
-  --limit N         how many runs (default 20)
-  --json            print the run records as a JSON array
+  --limit N            how many runs (default 20)
+  --json               print the run records as a JSON array
 ${DATA_DIR_HELP}
 `,
   async run(args: string[], io: CliIo): Promise<number> {

@@ -37,6 +37,21 @@ def test_split_is_seeded_and_stable_as_data_grows():
     assert reseeded.held_out_ids != small.held_out_ids
 
 
+def test_a_split_that_holds_out_no_run_holds_out_the_one_nearest_the_line():
+    # Prepare: with a share this small the hash holds out none of five runs
+    runs = [observation(f"run-{i}") for i in range(5)]
+
+    # Act
+    few = build_dataset(runs, optimize_spec(held_out=0.001))
+    more = build_dataset(runs, optimize_spec(held_out=0.6))
+    alone = build_dataset(runs[:1], optimize_spec(held_out=0.001))
+
+    # Assess: one run is held out, the one a larger share holds out first; one run alone stays in train
+    assert len(few.held_out_ids) == 1 and len(few.train_ids) == 4
+    assert set(few.held_out_ids) < set(more.held_out_ids)
+    assert alone.train_ids == ["run-0#1"] and alone.held_out_ids == []
+
+
 def test_only_good_attempts_give_labels_and_train_keeps_only_labelled_examples():
     # Prepare
     spec = optimize_spec(held_out=0.0, label_threshold=1.0)

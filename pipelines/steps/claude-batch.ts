@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { claudeOptions, outputSchemaFields, preset, prompt, role } from './llm-fields.js';
+import { claudeOptions, outputSchemaFields, preset, prompt, promptParts, role } from './llm-fields.js';
 import { outputToFile, stepName } from './step-fields.js';
 
 /** A task's id inside a `claude_batch` or `parallel_claude` step; it names the task's results. */
@@ -11,7 +11,7 @@ const batchTask = z
   .strictObject({
     task_id: taskId.optional().describe('Names the task in the results (default task_N, from 1).'),
     prompt: z
-      .union([prompt, z.string()])
+      .union([promptParts, z.string()])
       .optional()
       .describe("The task's prompt: a list of parts, or one string (a static part)."),
     file: z

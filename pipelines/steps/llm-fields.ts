@@ -60,8 +60,21 @@ export const PromptPartSchema = z.discriminatedUnion('type', [
   sessionContextPart,
 ]);
 
-/** A prompt: a list of parts. */
-export const prompt = z.array(PromptPartSchema).min(1, { message: 'a prompt needs at least one part' });
+/** A prompt as a list of parts, the form pipeline_ex documents. */
+export const promptParts = z.array(PromptPartSchema).min(1, { message: 'a prompt needs at least one part' });
+
+/**
+ * A step's prompt: a list of parts, or one string, which loads as one static part. The string is
+ * pipeline_ex's shorthand in its newer examples (its own loader refuses it); it loads with a
+ * DEPRECATED_SYNTAX warning (`prompt-shorthand.ts`).
+ */
+export const prompt = z
+  .union([promptParts, z.string().describe('One static part (deprecated shorthand).')])
+  .transform(
+    (value): z.infer<typeof promptParts> =>
+      typeof value === 'string' ? [{ type: 'static', content: value }] : value,
+  )
+  .describe('A list of parts, or one string: a static part (deprecated shorthand).');
 
 const accepted = (what: string) => `Accepted for compatibility with pipeline_ex; ${what}`;
 

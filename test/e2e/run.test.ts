@@ -191,6 +191,51 @@ describe('elexirion run', () => {
     expect(existsSync(join(cwd, '.elexirion'))).toBe(false);
   });
 
+  it('exits 2 naming an input the execution state has no room for, and writes nothing', async () => {
+    const cwd = await scratchDir();
+
+    const result = await runCli(['run', CHAIN, '--input', `topic=${'x'.repeat(261_000)}`], { cwd });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^.*chain\.yaml: input topic: the input "topic" is 261002 bytes as JSON: .* over Step Functions' limit of 262144 bytes \(256 KiB\) per state; .*S3 object/,
+    );
+    expect(result.stdout).toBe('');
+    expect(existsSync(join(cwd, '.elexirion'))).toBe(false);
+  });
+
+  it('rejects an input default the execution state has no room for: validate at its position, run with exit 2', async () => {
+    // Prepare
+    const cwd = await scratchDir();
+    await writeFile(
+      join(cwd, 'big.yaml'),
+      [
+        'workflow:',
+        '  name: big',
+        '  inputs:',
+        `    doc: {type: string, default: "${'x'.repeat(300_000)}"}`,
+        '  steps:',
+        '    - {name: ask, type: claude, prompt: [{type: static, content: "Summarize {{inputs.doc}}"}]}',
+        '',
+      ].join('\n'),
+    );
+
+    // Act
+    const validated = await runCli(['validate', 'big.yaml'], { cwd });
+    const run = await runCli(['run', 'big.yaml'], { cwd });
+
+    // Assess
+    const located =
+      /^big\.yaml:4:34: error\[STATE_TOO_LARGE\]: the default of input "doc" is 300002 bytes as JSON: .* over Step Functions' limit of 262144 bytes/m;
+    expect(validated.code).toBe(1);
+    expect(validated.stderr).toMatch(located);
+    expect(validated.stderr).toContain('hint: read long text from a file next to the pipeline');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(located);
+    expect(run.stdout).toBe('');
+    expect(existsSync(join(cwd, '.elexirion'))).toBe(false);
+  });
+
   it('exits 2 with the position of a mistake in the mock script', async () => {
     const cwd = await scratchDir();
     await writeFile(join(cwd, 'script.yaml'), 'outline:\n  - $error: rate_limited\n');

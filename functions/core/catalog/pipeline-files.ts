@@ -14,6 +14,8 @@ interface CachedBuild {
 /**
  * The pipeline files of a directory (searched recursively for `*.yaml` and `*.yml`), built and kept
  * until a file changes, so an edited pipeline is rebuilt on its next use and an unchanged one is not.
+ * Mock scripts are not pipelines: folders named `mocks` and files named `*.mock.yaml` (or `.yml`)
+ * are left out, so `pipelines/examples/mocks/` can sit beside the examples it scripts.
  *
  * @example
  * const files = new PipelineFiles('pipelines');
@@ -59,14 +61,31 @@ export class PipelineFiles {
   }
 }
 
-/** Pipeline files under a directory, sorted; none when it does not exist. */
+/** Pipeline files under a directory, sorted, without mock scripts; none when it does not exist. */
 async function pipelineFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;
   });
   return entries
-    .filter((entry) => /\.ya?ml$/.test(entry))
+    .filter((entry) => isPipelineFile(entry))
     .sort()
     .map((entry) => join(dir, entry));
+}
+
+/** A folder of mock scripts (`pipelines/examples/mocks/`), which the catalog does not descend into. */
+export const MOCKS_DIR = 'mocks';
+
+/**
+ * Whether a path relative to the searched folder names a pipeline: a `.yaml` or `.yml` file that is
+ * neither a mock script (`*.mock.yaml`) nor inside a `mocks` folder.
+ *
+ * @example
+ * isPipelineFile('examples/chain.yaml'); // true
+ * isPipelineFile('examples/mocks/robust-review.mock.yaml'); // false
+ */
+export function isPipelineFile(relativePath: string): boolean {
+  const parts = relativePath.split(/[\\/]/);
+  const name = parts.at(-1) ?? '';
+  return /\.ya?ml$/.test(name) && !/\.mock\.ya?ml$/.test(name) && !parts.slice(0, -1).includes(MOCKS_DIR);
 }

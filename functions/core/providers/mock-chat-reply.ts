@@ -41,3 +41,52 @@ export function mockChatReply(
   };
   return `${fields.map((field) => `[[ ## ${field.name} ## ]]\n${value(field.type)}`).join('\n\n')}\n\n[[ ## completed ## ]]`;
 }
+
+/**
+ * A scripted answer to a ChatAdapter prompt, in that layout, so a mock script written for a step's
+ * own prompt still answers once the step sends a prompt pack: the text as the one field asked for,
+ * or a JSON object's values as the fields it names. Text already in the layout, and text that fits
+ * neither case, is returned as written (the step then fails, as a model's unparseable reply would).
+ *
+ * @example
+ * scriptedChatReply([{ name: 'category', type: 'str' }], 'billing'); // '[[ ## category ## ]]\nbilling\n\n[[ ## completed ## ]]'
+ */
+export function scriptedChatReply(
+  fields: readonly { readonly name: string; readonly type: string }[],
+  text: string,
+): string {
+  if (/^\[\[ ## \w+ ## \]\]/m.test(text)) return text;
+  const values = fieldValues(fields, text);
+  if (values === undefined) return text;
+  return `${fields.map((field) => `[[ ## ${field.name} ## ]]\n${values[field.name]}`).join('\n\n')}\n\n[[ ## completed ## ]]`;
+}
+
+function fieldValues(
+  fields: readonly { readonly name: string }[],
+  text: string,
+): Record<string, string> | undefined {
+  const [only] = fields;
+  if (fields.length === 1 && only) {
+    const json = parseObject(text);
+    const value = json?.[only.name];
+    return { [only.name]: value === undefined ? text : shown(value) };
+  }
+  const json = parseObject(text);
+  if (json === undefined || !fields.every((field) => field.name in json)) return undefined;
+  return Object.fromEntries(fields.map((field) => [field.name, shown(json[field.name])]));
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProviderError } from '../errors.js';
+import { iterationSuffix } from '../iteration.js';
 import type { CompletionRequest, CompletionResult, Provider } from '../ports/provider.js';
-import { mockChatReply, requestedFields } from './mock-chat-reply.js';
+import { mockChatReply, requestedFields, scriptedChatReply } from './mock-chat-reply.js';
 import { MOCK_ERRORS, type MockScript, scriptedResponse } from './mock-script.js';
 import { schemaInstance } from './schema-instance.js';
 
@@ -25,7 +26,8 @@ const ECHO_CHARS = 60;
 
 /**
  * The deterministic `mock` provider: no network, no key. A step named in the script answers its
- * scripted responses by attempt; any other step answers `[mock MODEL] HASH ECHO`, where HASH is a
+ * scripted responses by attempt (and iteration, inside a loop body: see `scriptedResponse`); any
+ * other step answers `[mock MODEL] HASH ECHO`, where HASH is a
  * short sha256 of the system prompt, the earlier turns and the prompt and ECHO the prompt's first
  * line, so the same request always gets the same answer; a request with an output schema gets a
  * small JSON value conforming to it instead (see `schemaInstance`), and a prompt in DSPy's ChatAdapter
@@ -50,15 +52,16 @@ export class MockProvider implements Provider {
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     if (this.latencyMs > 0) await sleep(this.latencyMs);
-    const scripted = this.script && scriptedResponse(this.script, request.stepId, request.attempt);
+    const scripted =
+      this.script && scriptedResponse(this.script, request.stepId, request.attempt, request.iteration);
     if (scripted?.kind === 'error') {
       throw new ProviderError(
         MOCK_ERRORS[scripted.error],
-        `mock ${request.model}: ${scripted.error} injected by ${this.script?.path} for step "${request.stepId}" attempt ${request.attempt}`,
+        `mock ${request.model}: ${scripted.error} injected by ${this.script?.path} for step "${request.stepId}${iterationSuffix(request.iteration)}" attempt ${request.attempt}`,
         { provider: 'mock', model: request.model },
       );
     }
-    const text = scripted?.text ?? unscriptedText(request);
+    const text = scripted ? scriptedText(scripted.text, request) : unscriptedText(request);
     return {
       text,
       model: request.model,
@@ -70,6 +73,12 @@ export class MockProvider implements Provider {
       stopReason: 'end_turn',
     };
   }
+}
+
+/** A scripted text; put in ChatAdapter's layout when the prompt (a prompt pack's) asks for it. */
+function scriptedText(text: string, request: CompletionRequest): string {
+  const fields = requestedFields(request.prompt);
+  return fields ? scriptedChatReply(fields, text) : text;
 }
 
 function unscriptedText(request: CompletionRequest): string {

@@ -48,22 +48,35 @@ class Dataset:
 
 def build_dataset(observations: list[Observation], spec: OptimizeSpec) -> Dataset:
     """Splits the scored observations that carry every declared input into held-out and train examples,
-    by a seeded hash of their run id (so a run stays on its side as data grows). Outputs become labels
-    only for attempts that scored at least `label_threshold`; the train set keeps only labelled
-    examples, since DSPy uses train examples as demonstrations."""
+    by a seeded hash of their run id (so a run stays on its side as data grows). When the hash holds out
+    none of two or more runs (likely with a handful of runs), the run whose hash comes nearest to the
+    line is held out, since a candidate cannot be judged on nothing. Outputs become labels only for
+    attempts that scored at least `label_threshold`; the train set keeps only labelled examples, since
+    DSPy uses train examples as demonstrations."""
     usable = (o for o in observations if o.recorded_score(spec.metric) is not None and _complete(o, spec))
     scored = sorted(usable, key=_order)
+    held_out_runs = _held_out_runs([o.run_id for o in scored], spec)
     train, held_out, train_ids, held_out_ids = [], [], [], []
     for observation in scored:
         example = _example(observation, spec)
         attempt_id = f"{observation.run_id}#{observation.attempt}"
-        if _share(spec.seed, observation.run_id) < spec.held_out:
+        if observation.run_id in held_out_runs:
             held_out.append(example)
             held_out_ids.append(attempt_id)
         elif _labelled(example, spec):
             train.append(example)
             train_ids.append(attempt_id)
     return Dataset(train, held_out, train_ids, held_out_ids)
+
+
+def _held_out_runs(run_ids: list[str], spec: OptimizeSpec) -> set[str]:
+    """The runs whose share falls below `held_out`, or else (with `held_out` above 0 and at least two
+    runs) the run with the smallest share: the first to fall below the line as data grows."""
+    shares = {run_id: _share(spec.seed, run_id) for run_id in run_ids}
+    chosen = {run_id for run_id, share in shares.items() if share < spec.held_out}
+    if chosen or spec.held_out == 0 or len(shares) < 2:
+        return chosen
+    return {min(shares, key=lambda run_id: (shares[run_id], run_id))}
 
 
 def _example(observation: Observation, spec: OptimizeSpec) -> dspy.Example:

@@ -81,7 +81,7 @@ describe('pipelineJsonSchema', () => {
       'an unknown step field',
       (step: Record<string, unknown>) => Object.assign(step, { on_error: 'continue' }),
     ],
-    ['a string prompt', (step: Record<string, unknown>) => Object.assign(step, { prompt: 'Say hello' })],
+    ['a prompt that is a number', (step: Record<string, unknown>) => Object.assign(step, { prompt: 3 })],
   ])('rejects %s, as the zod schema does', async (_, change) => {
     // Prepare
     const data = await example(EXAMPLES[0] as string);
@@ -90,6 +90,18 @@ describe('pipelineJsonSchema', () => {
     // Act & Assess
     expect(conforms(pipelineJsonSchema(), data)).toBe(false);
     expect(PipelineFileSchema.safeParse(data).success).toBe(false);
+  });
+
+  it('accepts a string prompt (the deprecated shorthand for one static part), as the zod schema does', async () => {
+    // Prepare
+    const data = await example(EXAMPLES[0] as string);
+    Object.assign((data.workflow as { steps: Record<string, unknown>[] }).steps[0] as object, {
+      prompt: 'Say hello',
+    });
+
+    // Act & Assess
+    expect(conforms(pipelineJsonSchema(), data)).toBe(true);
+    expect(PipelineFileSchema.safeParse(data).success).toBe(true);
   });
 
   it.each(EXAMPLES)('is what %s names in its yaml-language-server modeline', async (file) => {

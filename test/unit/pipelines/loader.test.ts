@@ -89,6 +89,59 @@ describe('loadPipelineFromString', () => {
       expect(result.issues[0]?.hint).toContain("'claude_options'");
     });
 
+    it.each([
+      ['mcp_servers', ['  mcp_servers: {fs: {command: npx}}'], 'MCP servers', 'input'],
+      ['hooks', ['  hooks: {PreToolUse: []}'], 'hooks', 'nothing to hook'],
+      ['agents', ['  agents: {reviewer: {}}'], 'subagents', 'parallel_claude'],
+      ['enable_skills', ['  enable_skills: true'], 'skills', 'system_prompt'],
+      ['memory_config', ['  memory_config: {enabled: true}'], 'memory compaction', 'claude_session'],
+      ['variables', ['  variables: {round: 1}'], 'workflow-level variables', 'global_vars'],
+    ])(
+      'UNKNOWN_FIELD: workflow-level %s says it is not supported by Elexirion, and what to use',
+      async (field, lines, what, instead) => {
+        const result = await load(['workflow:', '  name: demo', ...lines, '  steps:', ...PLAN]);
+        expect(located(result)).toEqual(['UNKNOWN_FIELD@3:3']);
+        expect(result.issues[0]?.message).toBe(
+          `'${field}' in workflow (${result.issues[0]?.message.match(/\((.*)\)/)?.[1]}) is not supported by Elexirion`,
+        );
+        expect(result.issues[0]?.message).toContain(what);
+        expect(result.issues[0]?.hint).toContain(instead);
+      },
+    );
+
+    it('UNKNOWN_FIELD: Claude SDK options and pipeline_ex spellings inside a step say what to write instead', async () => {
+      const result = await load(
+        pipeline(
+          '    - name: plan',
+          '      type: claude',
+          '      claude_options: {timeout_seconds: 90, mcp_servers: {}}',
+          '      prompt: [{type: static, content: x}]',
+          '    - {name: remember, type: set_variable, variable: x, value: 1}',
+        ),
+      );
+      expect(located(result)).toEqual([
+        'UNKNOWN_FIELD@8:24',
+        'UNKNOWN_FIELD@8:45',
+        'MISSING_FIELD@10:7',
+        'UNKNOWN_FIELD@10:44',
+        'UNKNOWN_FIELD@10:57',
+      ]);
+      const unknown = result.issues.filter((issue) => issue.code === 'UNKNOWN_FIELD');
+      expect(unknown.every((issue) => issue.message.endsWith('is not supported by Elexirion'))).toBe(true);
+      expect(unknown.map((issue) => issue.hint)).toEqual([
+        'write timeout_ms: 90000 (milliseconds)',
+        expect.stringContaining('runs no tools'),
+        'write variables: {NAME: value}',
+        'write variables: {NAME: value}',
+      ]);
+    });
+
+    it('UNKNOWN_FIELD: a plain typo still gets the near miss and the allowed fields', async () => {
+      const result = await load(['workflow:', '  name: demo', '  global_var: {a: 1}', '  steps:', ...PLAN]);
+      expect(result.issues[0]?.message).toBe("unknown field 'global_var' in workflow");
+      expect(result.issues[0]?.hint).toMatch(/did you mean 'global_vars'\? allowed here: name, /);
+    });
+
     it('UNKNOWN_STEP_TYPE: points at the type value, for pipeline_ex types and typos alike', async () => {
       const result = await load(
         pipeline(
@@ -110,10 +163,55 @@ describe('loadPipelineFromString', () => {
       expect(located(result)).toEqual(['UNKNOWN_PART_TYPE@9:17']);
     });
 
-    it('INVALID_VALUE: a pipeline_ex string prompt, with the list form as hint', async () => {
+    it('DEPRECATED_SYNTAX: a pipeline_ex string prompt loads as one static part, with the list form as hint', async () => {
       const result = await load(pipeline('    - name: a', '      type: claude', '      prompt: "Say hi"'));
-      expect(located(result)).toEqual(['INVALID_VALUE@8:15']);
+      expect(located(result)).toEqual(['DEPRECATED_SYNTAX@8:15']);
+      expect(result.issues[0]).toMatchObject({
+        severity: 'warning',
+        path: ['workflow', 'steps', 0, 'prompt'],
+      });
       expect(result.issues[0]?.hint).toContain('[{type: static, content: "Say hi"}]');
+      expect(result.pipeline?.workflow.steps[0]).toMatchObject({
+        prompt: [{ type: 'static', content: 'Say hi' }],
+      });
+    });
+
+    it('DEPRECATED_SYNTAX: string prompts in loop bodies, inline pipelines and parallel tasks too; templates in them are checked', async () => {
+      const result = await load(
+        pipeline(
+          '    - name: each',
+          '      type: for_loop',
+          '      iterator: item',
+          '      data_source: "{{inputs.topic}}"',
+          '      steps:',
+          '        - {name: inner, type: gemini, prompt: "About {{loop.item}}"}',
+          '    - name: child',
+          '      type: pipeline',
+          '      pipeline:',
+          '        name: child',
+          '        steps: [{name: c1, type: claude, prompt: "Hi"}]',
+          '    - name: both',
+          '      type: parallel_claude',
+          '      parallel_tasks: [{id: t1, prompt: "Hello {{inputs.nope}}"}]',
+        ),
+      );
+      expect(located(result)).toEqual([
+        'DEPRECATED_SYNTAX@11:47',
+        'DEPRECATED_SYNTAX@16:50',
+        'UNKNOWN_REFERENCE@19:41',
+        'DEPRECATED_SYNTAX@19:41',
+      ]);
+    });
+
+    it('MISSING_FIELD and INVALID_VALUE: a prompt part without content, and a prompt that is neither a list nor a string', async () => {
+      const result = await load(
+        pipeline(
+          '    - {name: a, type: claude, prompt: [{type: static}]}',
+          '    - {name: b, type: claude, prompt: 3}',
+        ),
+      );
+      expect(located(result)).toEqual(['MISSING_FIELD@6:40', 'INVALID_VALUE@7:39']);
+      expect(result.issues[1]?.message).toContain('must be a list or a string, not number 3');
     });
 
     it('INVALID_VALUE: out-of-range numbers, bad enum values and bad names', async () => {

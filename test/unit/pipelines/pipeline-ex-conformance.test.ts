@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadPipeline } from '../../../pipelines/loader.js';
+import { parseDocument } from 'yaml';
+import { loadPipeline, loadPipelineFromString } from '../../../pipelines/loader.js';
 import type { IssueCode } from '../../../pipelines/types.js';
 
 /**
@@ -52,14 +53,26 @@ const EXPECTED: Readonly<Record<string, readonly [typeof LOADS | IssueCode, stri
   ],
   'examples/claude_session_example.yaml': [LOADS, 'three claude_session steps sharing one session'],
   'examples/claude_smart_example.yaml': [LOADS, 'claude_smart presets, environment_aware'],
-  'examples/context_management_example.yaml': ['UNKNOWN_FIELD', 'workflow-level context management keys'],
+  'examples/context_management_example.yaml': [
+    'UNKNOWN_FIELD',
+    'workflow-level context management keys, not supported (its string prompts load)',
+  ],
   'examples/data_transform_example.yaml': [
     'INVALID_VALUE',
-    'string prompts and a workflow name with spaces (its data_transform steps are test/conformance/data-transform)',
+    'a workflow name with spaces (its string prompts load; its data_transform steps are test/conformance/data-transform)',
   ],
-  'examples/hooks_example.yaml': ['UNKNOWN_FIELD', 'workflow-level hooks (and string prompts)'],
-  'examples/mcp_server_example.yaml': ['UNKNOWN_FIELD', 'workflow-level mcp_servers (and string prompts)'],
-  'examples/memory_compaction_example.yaml': ['UNKNOWN_FIELD', 'workflow-level memory_config'],
+  'examples/hooks_example.yaml': [
+    'UNKNOWN_FIELD',
+    'workflow-level hooks, not supported (its string prompts load)',
+  ],
+  'examples/mcp_server_example.yaml': [
+    'UNKNOWN_FIELD',
+    'workflow-level mcp_servers, not supported (its string prompts load)',
+  ],
+  'examples/memory_compaction_example.yaml': [
+    'UNKNOWN_FIELD',
+    'workflow-level memory_config and context management, not supported (its string prompts load)',
+  ],
   'examples/model_selection_demo.yaml': [LOADS, 'claude_smart presets, model and fallback_model'],
   'examples/performance_demo.yaml': [
     'UNKNOWN_FIELD',
@@ -69,8 +82,14 @@ const EXPECTED: Readonly<Record<string, readonly [typeof LOADS | IssueCode, stri
     'UNKNOWN_FIELD',
     'gemini_functions and defaults.claude_output_format (function calling is not supported)',
   ],
-  'examples/skills_example.yaml': ['UNKNOWN_FIELD', 'workflow-level enable_skills, a step-level options:'],
-  'examples/subagents_example.yaml': ['UNKNOWN_FIELD', 'workflow-level agents (and string prompts)'],
+  'examples/skills_example.yaml': [
+    'UNKNOWN_FIELD',
+    'workflow-level enable_skills and setting_sources, not supported, and a step-level options:',
+  ],
+  'examples/subagents_example.yaml': [
+    'UNKNOWN_FIELD',
+    'workflow-level agents, not supported (its string prompts load)',
+  ],
   'pipelines/meta/genesis_pipeline.yaml': [
     'UNKNOWN_FIELD',
     'workflow metadata, and schema: (not a JSON Schema) on claude_extract steps',
@@ -121,6 +140,34 @@ const EXPECTED: Readonly<Record<string, readonly [typeof LOADS | IssueCode, stri
   'workflows/quick_review.yaml': ['BAD_TEMPLATE', 'file path {{ code_file }} is a run-time template'],
 };
 
+/**
+ * Files refused only for pipeline_ex / Claude SDK features Elexirion does not support, with those
+ * fields (`workflow.X`, or `steps.X` for every top-level step's X): without them, they load.
+ */
+const REFUSED_FEATURES: Readonly<Record<string, readonly string[]>> = {
+  'examples/hooks_example.yaml': ['workflow.hooks'],
+  'examples/mcp_server_example.yaml': ['workflow.mcp_servers'],
+  'examples/subagents_example.yaml': ['workflow.agents'],
+  'examples/memory_compaction_example.yaml': [
+    'workflow.memory_config',
+    'workflow.enable_context_management',
+    'workflow.setting_sources',
+  ],
+  'examples/context_management_example.yaml': [
+    'workflow.enable_context_management',
+    'workflow.setting_sources',
+  ],
+  'examples/skills_example.yaml': ['workflow.enable_skills', 'workflow.setting_sources', 'steps.options'],
+};
+
+/** The paths `field` names in a file's data: `workflow.X`, or `steps.X` in each top-level step that has X. */
+function fieldPaths(data: unknown, field: string): (string | number)[][] {
+  const [scope, key = ''] = field.split('.');
+  if (scope === 'workflow') return [['workflow', key]];
+  const steps = (data as { workflow: { steps: Record<string, unknown>[] } }).workflow.steps;
+  return steps.flatMap((step, index) => (key in step ? [['workflow', 'steps', index, key]] : []));
+}
+
 const present = existsSync(CORPUS);
 const title = present
   ? 'pipeline_ex example corpus'
@@ -133,6 +180,29 @@ describe.skipIf(!present)(title, () => {
       .sort();
     expect(files).toEqual(Object.keys(EXPECTED).sort());
   });
+
+  it.each(Object.entries(REFUSED_FEATURES))(
+    '%s is refused for features Elexirion does not support, saying so, and loads without them',
+    async (file, fields) => {
+      // Prepare
+      const path = join(CORPUS, file);
+      const source = await readFile(path, 'utf8');
+      const doc = parseDocument(source);
+      for (const field of fields) for (const at of fieldPaths(doc.toJS(), field)) doc.deleteIn(at);
+
+      // Act
+      const refused = await loadPipelineFromString(source, path);
+      const stripped = await loadPipelineFromString(doc.toString(), path);
+
+      // Assess: every refusal names the feature as unsupported; the rest (string prompts included) loads
+      const unknown = refused.issues.filter((issue) => issue.code === 'UNKNOWN_FIELD');
+      const refusedFields = new Set(unknown.map((issue) => String(issue.path.at(-1))));
+      expect([...refusedFields].sort()).toEqual(fields.map((field) => field.split('.')[1]).sort());
+      for (const issue of unknown) expect(issue.message).toMatch(/is not supported by Elexirion$/);
+      expect(stripped.issues.filter((issue) => issue.severity === 'error')).toEqual([]);
+      expect(stripped.pipeline).toBeDefined();
+    },
+  );
 
   it.each(Object.entries(EXPECTED))('%s: %j', async (file, [expected]) => {
     // Act
