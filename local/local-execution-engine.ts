@@ -10,9 +10,10 @@ import {
   executionArnOf,
   type StopReason,
 } from '../functions/core/ports/execution-engine.js';
-import { shippedStateMachineName } from '../functions/core/state-machine-names.js';
+import { childStateMachineName, shippedStateMachineName } from '../functions/core/state-machine-names.js';
 import { canonicalJson } from '../statemachines/canonical-json.js';
-import type { AslObject } from '../statemachines/types.js';
+import { type AslObject, type ChildStateMachine, START_EXECUTION_SYNC } from '../statemachines/types.js';
+import { listStates } from './definition-states.js';
 import { executeStateMachine, type TaskHandler } from './executor.js';
 import { resumeDefinition } from './resume-definition.js';
 
@@ -36,10 +37,35 @@ function localStateMachineArn(name: string): string {
  * const catalog = new FilePipelineCatalog(files, shippedMachinesOn(engine));
  */
 export function shippedMachinesOn(engine: LocalExecutionEngine): StateMachineFor {
-  return (tenantId, pipeline, asl) => {
+  return async (tenantId, pipeline, asl, children) => {
+    // As the stack deploys them: each child of a nested pipeline a machine of its own, deepest
+    // first, its ARN written where its parent names its placeholder.
+    const arns = new Map<string, string>();
+    const depth = (child: ChildStateMachine) => child.scope.split('.').length;
+    for (const child of [...children].sort((a, b) => depth(b) - depth(a))) {
+      const name = childStateMachineName(tenantId, pipeline, child.scope);
+      const definition = withPlaceholders(child.definition, arns);
+      arns.set(
+        child.placeholder,
+        await engine.deployStateMachine(name, definition, localStateMachineArn(name)),
+      );
+    }
     const name = shippedStateMachineName(tenantId, pipeline);
-    return engine.deployStateMachine(name, asl, localStateMachineArn(name));
+    return engine.deployStateMachine(name, withPlaceholders(asl, arns), localStateMachineArn(name));
   };
+}
+
+/** `definition` with every string value that is one of `values`' placeholders replaced by its value. */
+function withPlaceholders(definition: AslObject, values: ReadonlyMap<string, string>): AslObject {
+  const replace = (value: unknown): unknown => {
+    if (typeof value === 'string') return values.get(value) ?? value;
+    if (Array.isArray(value)) return value.map(replace);
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, replace(inner)]));
+    }
+    return value;
+  };
+  return replace(definition) as AslObject;
 }
 
 /** Options of {@link LocalExecutionEngine}. */
@@ -183,6 +209,7 @@ export class LocalExecutionEngine implements ExecutionEngine {
   async startExecution(stateMachineArn: string, name: string, input: unknown): Promise<string> {
     const definition = this.machines.get(stateMachineArn) ?? (await this.loadMachine(stateMachineArn));
     if (!definition) throw named('StateMachineDoesNotExist', `no state machine ${stateMachineArn}`);
+    const children = await this.childMachinesOf(definition);
     const executionArn = executionArnOf(stateMachineArn, name);
     // An execution of an earlier process keeps its name, as on AWS (a HEAD tells without reading it).
     // From the last await on, nothing awaits until the new execution is in the map, so a concurrent
@@ -217,7 +244,7 @@ export class LocalExecutionEngine implements ExecutionEngine {
       this.executions.delete(executionArn);
       throw error;
     }
-    this.launch(execution, definition, execution.input);
+    this.launch(execution, definition, execution.input, children);
     return executionArn;
   }
 
@@ -242,6 +269,7 @@ export class LocalExecutionEngine implements ExecutionEngine {
     const definition = resumeAt
       ? resumeDefinition(execution.definition, resumeAt.state)
       : execution.definition;
+    const children = await this.childMachinesOf(execution.definition);
     const { status, redriveCount, error, cause, controller } = execution;
     Object.assign(execution, {
       status: 'RUNNING',
@@ -256,7 +284,7 @@ export class LocalExecutionEngine implements ExecutionEngine {
       Object.assign(execution, { status, redriveCount, error, cause, controller });
       throw failure;
     }
-    this.launch(execution, definition, resumeAt ? resumeAt.input : execution.input);
+    this.launch(execution, definition, resumeAt ? resumeAt.input : execution.input, children);
   }
 
   /**
@@ -309,7 +337,35 @@ export class LocalExecutionEngine implements ExecutionEngine {
     await this.whenIdle();
   }
 
-  private launch(execution: LocalExecution, definition: AslObject, input: unknown): void {
+  /**
+   * The machines the `.sync` Tasks of `definition` start, and theirs, by ARN: each child execution
+   * runs in-process in its parent's interpreter (a redrive reruns a child whole).
+   */
+  private async childMachinesOf(
+    definition: AslObject,
+    found: Record<string, AslObject> = {},
+  ): Promise<Record<string, AslObject>> {
+    for (const { state } of listStates(definition)) {
+      const arn = (state.Parameters as { StateMachineArn?: unknown } | undefined)?.StateMachineArn;
+      if (state.Resource !== START_EXECUTION_SYNC || typeof arn !== 'string' || arn in found) continue;
+      const child = this.machines.get(arn) ?? (await this.loadMachine(arn));
+      if (!child)
+        throw named(
+          'StateMachineDoesNotExist',
+          `no state machine ${arn}, which ${definition.Comment ?? 'a machine'} starts`,
+        );
+      found[arn] = child;
+      await this.childMachinesOf(child, found);
+    }
+    return found;
+  }
+
+  private launch(
+    execution: LocalExecution,
+    definition: AslObject,
+    input: unknown,
+    children: Readonly<Record<string, AslObject>>,
+  ): void {
     const states = Object.entries((definition.States ?? {}) as Record<string, AslObject>);
     const topLevel = new Set(states.map(([name]) => name));
     const checkpointed = new Set(
@@ -323,6 +379,7 @@ export class LocalExecutionEngine implements ExecutionEngine {
       executionName: execution.name,
       retryDelay: this.options.retryDelay,
       abortSignal: controller.signal,
+      childMachines: children,
       onEvent: (event) => {
         if (execution.controller !== controller) return; // a stopped interpreter winding down after a redrive
         if (event.type === 'StateEntered' && event.index === undefined && topLevel.has(event.state.name)) {

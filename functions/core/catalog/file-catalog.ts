@@ -1,4 +1,4 @@
-import type { AslObject } from '../../../statemachines/types.js';
+import type { AslObject, ChildStateMachine } from '../../../statemachines/types.js';
 import type { CatalogEntry, PipelineCatalog, PipelineSummary } from '../ports/pipeline-catalog.js';
 import type { PipelineFileBuild, PipelineFiles } from './pipeline-files.js';
 
@@ -6,7 +6,12 @@ import type { PipelineFileBuild, PipelineFiles } from './pipeline-files.js';
  * The state machine that runs a file pipeline for a tenant: the local engine deploys it on demand
  * (`elexirion dev`).
  */
-export type StateMachineFor = (tenantId: string, pipeline: string, asl: AslObject) => Promise<string>;
+export type StateMachineFor = (
+  tenantId: string,
+  pipeline: string,
+  asl: AslObject,
+  children: readonly ChildStateMachine[],
+) => Promise<string>;
 
 /**
  * Pipelines shipped as files, served to every tenant without registration (`elexirion dev` serves
@@ -31,7 +36,7 @@ export class FilePipelineCatalog implements PipelineCatalog {
     const key = JSON.stringify([tenantId, name, build.bundle.hash]);
     let stateMachine = this.machines.get(key);
     if (!stateMachine) {
-      stateMachine = this.stateMachineFor(tenantId, name, build.asl);
+      stateMachine = this.stateMachineFor(tenantId, name, build.asl, build.children);
       stateMachine.catch(() => this.machines.delete(key));
       this.machines.set(key, stateMachine);
     }

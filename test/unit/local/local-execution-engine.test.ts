@@ -146,12 +146,51 @@ describe('LocalExecutionEngine', () => {
     const deploy = shippedMachinesOn(engine);
 
     // Act
-    const first = await deploy('acme', 'chain', CHAIN);
-    const changed = await deploy('acme', 'chain', { ...CHAIN, Comment: 'edited' });
+    const first = await deploy('acme', 'chain', CHAIN, []);
+    const changed = await deploy('acme', 'chain', { ...CHAIN, Comment: 'edited' }, []);
 
     // Assess
     expect(first).toBe('arn:aws:states:us-east-1:000000000000:stateMachine:elexirion-acme_stack_chain');
     expect(changed).toBe(first);
+  });
+
+  it("deploys a nested pipeline's children as machines of their own and runs them in the parent", async () => {
+    // Prepare: outer starts inner (.sync), inner starts leaf, each by its placeholder as compiled
+    const sync = (placeholder: string) => ({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::states:startExecution.sync:2',
+      Parameters: { StateMachineArn: placeholder, Input: {} },
+      ResultPath: null,
+    });
+    const { Next: _one, ...one } = CHAIN.States.One;
+    const { Next: _two, ...two } = CHAIN.States.Two;
+    const outer = {
+      StartAt: 'Inner',
+      States: { Inner: { ...sync('${ChildStateMachine_inner_1}'), End: true } },
+    };
+    const inner = {
+      StartAt: 'Leaf',
+      States: {
+        Leaf: { ...sync('${ChildStateMachine_inner_leaf_2}'), Next: 'Two' },
+        Two: { ...two, End: true },
+      },
+    };
+    const leaf = { StartAt: 'One', States: { One: { ...one, End: true } } };
+    const { engine, changes, calls } = engineWith(async (step) => `${step} done`);
+
+    // Act
+    const arn = await shippedMachinesOn(engine)('acme', 'outer', outer, [
+      { placeholder: '${ChildStateMachine_inner_1}', scope: 'inner', definition: inner },
+      { placeholder: '${ChildStateMachine_inner_leaf_2}', scope: 'inner.leaf', definition: leaf },
+    ]);
+    await engine.startExecution(arn, 'run-1', {});
+    await engine.whenIdle();
+
+    // Assess
+    expect(changes.map((change) => [change.status, change.error, change.cause])).toEqual([
+      ['SUCCEEDED', undefined, undefined],
+    ]);
+    expect(calls).toEqual(['one', 'two']);
   });
 
   it('stops every running execution when asked to stop all', async () => {

@@ -44,6 +44,25 @@ describe('POST /v1/pipelines/{name}/runs', () => {
     ]);
   });
 
+  it('runs a nested pipeline (report.yaml) with its child as a machine of its own, as deployed', async () => {
+    // Prepare
+    const harness = await createApiHarness();
+
+    // Act
+    const response = await harness.call('POST', '/v1/pipelines/report/runs', { json: {} });
+    const { runId } = (await response.json()) as { runId: string };
+    await harness.engine.whenIdle();
+
+    // Assess
+    expect(response.status).toBe(201);
+    expect(await harness.runs.getRun('a', runId)).toMatchObject({ status: 'SUCCEEDED' });
+    const attempts = await harness.runs.listAttempts('a', runId);
+    expect(attempts.map((attempt) => [attempt.stepId, attempt.status])).toContainEqual([
+      'summary.draft',
+      'SUCCEEDED',
+    ]);
+  });
+
   it('starts with the declared defaults when the body is left out', async () => {
     // Prepare
     const harness = await createApiHarness();
@@ -82,6 +101,25 @@ describe('POST /v1/pipelines/{name}/runs', () => {
     expect(new Set(bodies.map((b) => b.runId)).size).toBe(1);
     expect(responses.filter((r) => r.headers.get('Idempotent-Replayed') === 'true')).toHaveLength(19);
     expect((await harness.runs.listRuns('a', { limit: 100 })).runs).toHaveLength(1);
+  });
+
+  it('answers 409 IDEMPOTENCY_IN_PROGRESS with Retry-After while the first request with the key has not recorded its run', async () => {
+    // Prepare: the first request claims the key, then hangs before recording its run
+    const harness = await createApiHarness();
+    harness.runs.putRun = () => new Promise<void>(() => {});
+    const request = { json: { input: { topic: 'x' }, idempotencyKey: 'stuck' } };
+    void harness.call('POST', '/v1/pipelines/chain/runs', request);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // Act
+    const again = await harness.call('POST', '/v1/pipelines/chain/runs', request);
+
+    // Assess
+    expect(again.status).toBe(409);
+    expect(Number(again.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(await again.json()).toMatchObject({
+      error: { code: 'IDEMPOTENCY_IN_PROGRESS', details: [{ field: 'idempotencyKey' }] },
+    });
   });
 
   it.each([
