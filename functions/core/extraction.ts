@@ -1,5 +1,6 @@
 import type { PostProcessingOperation } from '../../pipelines/steps/claude-extract.js';
 import type { ExtractionSpec } from '../../statemachines/types.js';
+import { fencedBlocks, markdownPieces } from './markdown-code.js';
 
 /**
  * `claude_extract`'s text extraction (reference §5.7), done deterministically by the step runner on
@@ -13,7 +14,6 @@ export interface ExtractedAnswer {
   readonly data?: Readonly<Record<string, unknown>>;
 }
 
-const FENCE = /^```([^\n`]*)\n([\s\S]*?)^```[ \t]*$/gm;
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(.+?)\s*$/;
 const HEADING = /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/;
 const ADVICE = /\b(recommend\w*|should|consider|suggest\w*|best practices?|prefer|avoid|make sure)\b/i;
@@ -70,10 +70,7 @@ function extractField(
 
 /** Fenced code blocks, with the language written after the fence (empty when none). */
 function codeBlocks(raw: string): { language: string; code: string }[] {
-  return [...raw.matchAll(FENCE)].map((match) => ({
-    language: (match[1] ?? '').trim(),
-    code: (match[2] ?? '').replace(/\n$/, ''),
-  }));
+  return fencedBlocks(raw).map(({ language, code }) => ({ language, code }));
 }
 
 /** Lines outside code that give advice: list items or sentences with a word such as "should" or "recommend". */
@@ -131,27 +128,51 @@ function summarize(raw: string, max: number): string {
  */
 function formatMarkdown(text: string): string {
   const out: string[] = [];
-  let inCode = false;
-  for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
-    if (/^\s*```/.test(line)) inCode = !inCode;
-    if (inCode || /^\s*```/.test(line)) {
-      out.push(line);
-      continue;
-    }
-    const trimmed = line.replace(/\s+$/, '').replace(/^(\s*)[*+](\s+)/, '$1-$2');
-    if (HEADING.test(trimmed)) {
-      if (out.length > 0 && out.at(-1) !== '') out.push('');
-      out.push(trimmed, '');
-    } else if (trimmed !== '' || out.at(-1) !== '') {
-      out.push(trimmed);
-    }
-  }
+  const asWritten = fencedLines(text);
+  let inCode = false; // a ``` fence the lexer left inside a list or quote
+  text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .forEach((line, index) => {
+      if (asWritten.has(index)) {
+        out.push(line);
+        return;
+      }
+      if (/^\s*```/.test(line)) inCode = !inCode;
+      if (inCode || /^\s*```/.test(line)) {
+        out.push(line);
+        return;
+      }
+      const trimmed = line.replace(/\s+$/, '').replace(/^(\s*)[*+](\s+)/, '$1-$2');
+      if (HEADING.test(trimmed)) {
+        if (out.length > 0 && out.at(-1) !== '') out.push('');
+        out.push(trimmed, '');
+      } else if (trimmed !== '' || out.at(-1) !== '') {
+        out.push(trimmed);
+      }
+    });
   return out.join('\n').trim();
+}
+
+/** The indexes of the lines of top-level fenced code blocks, fences included. */
+function fencedLines(text: string): Set<number> {
+  const lines = new Set<number>();
+  let line = 0;
+  for (const piece of markdownPieces(text)) {
+    const breaks = piece.raw.split('\n').length - 1;
+    if (piece.fenced) {
+      const last = line + piece.raw.replace(/\n$/, '').split('\n').length - 1;
+      for (let index = line; index <= last; index++) lines.add(index);
+    }
+    line += breaks;
+  }
+  return lines;
 }
 
 /** The lines of `raw` outside fenced code blocks. */
 function proseLines(raw: string): string[] {
-  return raw.replace(FENCE, '').split(/\r?\n/);
+  const pieces = markdownPieces(raw).map((piece) => (piece.fenced ? '\n' : piece.raw));
+  return pieces.join('').split('\n');
 }
 
 /** The prose as one line: code blocks, headings' marks, list markers, emphasis and link syntax removed. */

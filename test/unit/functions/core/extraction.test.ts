@@ -80,4 +80,33 @@ describe('extractAnswer', () => {
       extraction_metadata: { format: 'text', operations: [], raw_length: 5, processed_length: 3 },
     });
   });
+
+  it('reads tilde fences, and a longer fence holding a shorter one, as one code block each', () => {
+    const reply = [
+      'Run this:',
+      '~~~bash',
+      'echo "should not be advice"',
+      '~~~',
+      '````markdown',
+      '```json',
+      '{"a": 1}',
+      '```',
+      '* You should keep this line.  ',
+      '````',
+      '- You should read the docs.',
+    ].join('\n');
+    const spec = {
+      ...SPEC,
+      postProcessing: ['extract_code_blocks' as const, 'extract_recommendations' as const],
+    };
+
+    expect(extractAnswer(reply, spec).data).toEqual({
+      code_blocks: [
+        { language: 'bash', code: 'echo "should not be advice"' },
+        { language: 'markdown', code: '```json\n{"a": 1}\n```\n* You should keep this line.  ' },
+      ],
+      recommendations: ['You should read the docs.'],
+    });
+    expect(extractAnswer(reply, { ...SPEC, format: 'markdown' }).text).toBe(reply);
+  });
 });
