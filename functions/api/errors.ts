@@ -85,6 +85,8 @@ const REQUEST_ERROR_STATUS: Readonly<Record<RequestErrorCode, ContentfulStatusCo
   RUN_NOT_RUNNING: 409,
   RUN_NOT_REDRIVABLE: 409,
   STATE_MACHINE_CONFLICT: 409,
+  // draft-ietf-httpapi-idempotency-key-header: a request while the key's first one is in flight is 409.
+  IDEMPOTENCY_IN_PROGRESS: 409,
   INVALID_PIPELINE: 422,
   INVALID_INPUT: 422,
   UNKNOWN_STEP: 422,
@@ -100,7 +102,14 @@ const REQUEST_ERROR_STATUS: Readonly<Record<RequestErrorCode, ContentfulStatusCo
 export function toHttpError(error: unknown, incident: string): HttpError {
   if (error instanceof HttpError) return error;
   if (isRequestError(error)) {
-    return new HttpError(REQUEST_ERROR_STATUS[error.code], error.code, error.message, error.details);
+    const retryAfter = error.options?.retryAfterSeconds;
+    return new HttpError(
+      REQUEST_ERROR_STATUS[error.code],
+      error.code,
+      error.message,
+      error.details,
+      retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
+    );
   }
   if (error instanceof HTTPException) {
     if (error.status === 400) {

@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Placeholder } from '../../statemachines/types.js';
+import { awsRequestHandler } from '../core/aws-clients.js';
 import { cachedBundleLoader } from '../core/bundle-loader.js';
 import { DeployedPipelineCatalog } from '../core/catalog/deployed-catalog.js';
 import { layeredCatalog } from '../core/catalog/layered-catalog.js';
@@ -29,11 +30,14 @@ export function createControlDeps(
   env: Readonly<Record<string, string | undefined>>,
   deployment?: SfnDeployment,
 ) {
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: awsRequestHandler() }), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const artifacts = new S3ArtifactStore(
-    new S3Client({ forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true' }),
+    new S3Client({
+      forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true',
+      requestHandler: awsRequestHandler(),
+    }),
     config.ARTIFACT_BUCKET,
   );
   const runs = new DynamoRunStore(db, { runs: config.RUNS_TABLE, attempts: config.ATTEMPTS_TABLE });
@@ -49,8 +53,14 @@ export function createControlDeps(
       new RegistryPipelineCatalog(runs, loadBundle),
       new DeployedPipelineCatalog(config.TENANT_ID, readDeployedPipelines(env), loadBundle),
     ]),
-    engine: new SfnExecutionEngine({ client: new SFNClient({}), ...(deployment ? { deployment } : {}) }),
-    events: new EventBridgePublisher(new EventBridgeClient({}), config.EVENT_BUS_NAME),
+    engine: new SfnExecutionEngine({
+      client: new SFNClient({ requestHandler: awsRequestHandler() }),
+      ...(deployment ? { deployment } : {}),
+    }),
+    events: new EventBridgePublisher(
+      new EventBridgeClient({ requestHandler: awsRequestHandler() }),
+      config.EVENT_BUS_NAME,
+    ),
     now: () => new Date(),
   };
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { boundedCache } from './bounded-cache.js';
 import type { ApiKeyRecord, ApiKeyStore } from './ports/api-key-store.js';
 
 /** Characters of the hash that name a key: enough to tell keys apart, too few to matter to an attacker. */
@@ -55,16 +56,14 @@ export function createKeyAuthenticator(
 ): (key: string) => Promise<string | undefined> {
   const ttl = options.cacheTtlMs ?? 30_000;
   const now = options.now ?? Date.now;
-  const cache = new Map<string, { tenantId: string; until: number }>();
+  const cache = boundedCache<string, string>({ maxSize: MAX_CACHED_KEYS, ttlMs: ttl, now });
   return async (key) => {
     const keyHash = hashApiKey(key);
     const cached = cache.get(keyHash);
-    if (cached && cached.until > now()) return cached.tenantId;
-    cache.delete(keyHash);
+    if (cached !== undefined) return cached;
     const record = await store.findByHash(keyHash);
     if (!record || !sameHash(record.keyHash, keyHash)) return undefined;
-    if (cache.size >= MAX_CACHED_KEYS) cache.delete(cache.keys().next().value as string);
-    if (ttl > 0) cache.set(keyHash, { tenantId: record.tenantId, until: now() + ttl });
+    if (ttl > 0) cache.set(keyHash, record.tenantId);
     return record.tenantId;
   };
 }

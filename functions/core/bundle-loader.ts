@@ -1,4 +1,5 @@
 import type { SpecBundle } from '../../statemachines/types.js';
+import { boundedCache } from './bounded-cache.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
 
 /** Bundles kept per process; each is a few kilobytes and content-addressed, so it never goes stale. */
@@ -9,16 +10,7 @@ const MAX_CACHED_BUNDLES = 64;
  * stack) and then serves it from memory.
  */
 export function cachedBundleLoader(artifacts: ArtifactStore): (key: string) => Promise<SpecBundle> {
-  const cache = new Map<string, Promise<SpecBundle>>();
-  return (key) => {
-    let bundle = cache.get(key);
-    if (!bundle) {
-      bundle = artifacts.getJson<SpecBundle>(key);
-      // A failed read must not stay cached, or the next attempt could never succeed.
-      bundle.catch(() => cache.delete(key));
-      if (cache.size >= MAX_CACHED_BUNDLES) cache.delete(cache.keys().next().value as string);
-      cache.set(key, bundle);
-    }
-    return bundle;
-  };
+  const cache = boundedCache<string, Promise<SpecBundle>>({ maxSize: MAX_CACHED_BUNDLES });
+  // A failed read does not stay cached (getOrSet drops a rejected promise), so a retry can succeed.
+  return (key) => cache.getOrSet(key, () => artifacts.getJson<SpecBundle>(key));
 }

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsRequestHandler } from './aws-clients.js';
 import { cachedBundleLoader } from './bundle-loader.js';
 import type { StepRunnerConfig } from './config.js';
 import { PromptPackRegistry } from './prompt-packs/pack-registry.js';
@@ -27,8 +28,11 @@ export function createDeps(
   config: StepRunnerConfig,
   env: Readonly<Record<string, string | undefined>>,
 ): () => Promise<StepRunnerDeps> {
-  const s3 = new S3Client({ forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true' });
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const s3 = new S3Client({
+    forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true',
+    requestHandler: awsRequestHandler(),
+  });
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: awsRequestHandler() }), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const artifacts = new S3ArtifactStore(s3, config.ARTIFACT_BUCKET);

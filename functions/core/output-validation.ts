@@ -1,11 +1,12 @@
 import type { ValidateFunction } from 'ajv';
 import { compileOutputSchema, describeValidationErrors } from '../../pipelines/output-schema.js';
+import { boundedCache } from './bounded-cache.js';
 import { OutputInvalidError } from './errors.js';
 import { parseJsonReply } from './json-reply.js';
 
 /** Compiled validators kept per process, by spec hash; a bundle has a handful of schemas. */
 const MAX_CACHED_VALIDATORS = 256;
-const validators = new Map<string, ValidateFunction>();
+const validators = boundedCache<string, ValidateFunction>({ maxSize: MAX_CACHED_VALIDATORS });
 
 /**
  * The JSON value of an answer that must match `schema`: the whole reply, or its first fenced
@@ -37,11 +38,5 @@ export function validateAnswer(
 }
 
 function validatorFor(schema: Readonly<Record<string, unknown>>, specHash: string): ValidateFunction {
-  let validate = validators.get(specHash);
-  if (validate === undefined) {
-    validate = compileOutputSchema(schema);
-    if (validators.size >= MAX_CACHED_VALIDATORS) validators.delete(validators.keys().next().value as string);
-    validators.set(specHash, validate);
-  }
-  return validate;
+  return validators.getOrSet(specHash, () => compileOutputSchema(schema));
 }

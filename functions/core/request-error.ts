@@ -5,6 +5,7 @@ export type RequestErrorCode =
   | 'INVALID_PIPELINE'
   | 'INVALID_INPUT'
   | 'IDEMPOTENCY_KEY_REUSED'
+  | 'IDEMPOTENCY_IN_PROGRESS'
   | 'RUN_NOT_FOUND'
   | 'RUN_NOT_RUNNING'
   | 'RUN_NOT_REDRIVABLE'
@@ -39,6 +40,8 @@ export class RequestError extends Error {
     readonly code: RequestErrorCode,
     message: string,
     readonly details: readonly ErrorDetail[] = [],
+    /** When the same request can succeed later: after how many seconds (the API's `Retry-After`). */
+    readonly options: { readonly retryAfterSeconds?: number } = {},
   ) {
     super(message);
   }

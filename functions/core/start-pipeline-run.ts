@@ -15,10 +15,25 @@ import {
 /** How long an idempotency key keeps pointing at its run: a day, as Stripe's API does. */
 export const IDEMPOTENCY_TTL_SECONDS = 86_400;
 
+/**
+ * How long a claim of an idempotency key stays `IN_PROGRESS` before another request may take it
+ * over (unless its run was recorded): ample for recording a run and starting its execution, which
+ * take well under a second.
+ */
+export const IDEMPOTENCY_IN_PROGRESS_SECONDS = 60;
+
+/**
+ * How long (ms, between reads) a repeated request waits for the run of a claim still in progress to
+ * be recorded before it answers IDEMPOTENCY_IN_PROGRESS: a concurrent winner records it at once.
+ */
+const IN_PROGRESS_POLL_MS = [10, 20, 40, 80, 160, 320] as const;
+
 /** What starting a run needs: the run lifecycle's stores, the catalog and the engine. */
 export interface RunStarterDeps extends RunLifecycleDeps {
   readonly catalog: PipelineCatalog;
   readonly engine: ExecutionEngine;
+  /** Waits between reads of a claim in progress; a timer unless a test passes its own. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** A request to start a pipeline, from the API or a trigger. */
@@ -76,6 +91,8 @@ export async function startPipelineRun(request: StartRunRequest, deps: RunStarte
       requestHash,
       createdAt: now.toISOString(),
       expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+      status: 'IN_PROGRESS',
+      inProgressExpiry: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_IN_PROGRESS_SECONDS,
     });
     if (!outcome.claimed) return replay(outcome.record, requestHash, deps);
     claim = outcome.record;
@@ -97,6 +114,9 @@ export async function startPipelineRun(request: StartRunRequest, deps: RunStarte
     if (claim) await deps.runs.releaseIdempotencyKey(claim);
     throw error;
   }
+  // Best effort: the run is recorded, and a claim whose run exists is never taken over, so a record
+  // left IN_PROGRESS still answers repeated requests with this run.
+  if (claim) await deps.runs.completeIdempotencyKey(claim).catch(() => undefined);
   return { runId, status: 'RUNNING', replayed: false };
 }
 
@@ -113,7 +133,23 @@ async function replay(
       [{ field: 'idempotencyKey', message: 'use a new key for a different request' }],
     );
   }
-  // The winner of a concurrent claim may not have written the run record yet; it is starting it.
   const run = await deps.runs.getRun(record.tenantId, record.runId);
-  return { runId: record.runId, status: run?.status ?? 'RUNNING', replayed: true };
+  if (run !== undefined || record.status !== 'IN_PROGRESS') {
+    return { runId: record.runId, status: run?.status ?? 'RUNNING', replayed: true };
+  }
+  // The claim's request is still recording the run (a concurrent winner does so at once), or died
+  // before it did: wait a little for the run, then tell the caller when the key can be taken over.
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (const ms of IN_PROGRESS_POLL_MS) {
+    await sleep(ms);
+    const appeared = await deps.runs.getRun(record.tenantId, record.runId);
+    if (appeared !== undefined) return { runId: record.runId, status: appeared.status, replayed: true };
+  }
+  const retryAfter = Math.max(1, (record.inProgressExpiry ?? 0) - Math.floor(deps.now().getTime() / 1000));
+  throw new RequestError(
+    'IDEMPOTENCY_IN_PROGRESS',
+    `a request with the idempotency key "${record.key}" is still starting its run; retry after ${retryAfter} s`,
+    [{ field: 'idempotencyKey', message: `retry after ${retryAfter} s, with the same key and input` }],
+    { retryAfterSeconds: retryAfter },
+  );
 }

@@ -4,13 +4,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { createKeyAuthenticator } from '../core/api-keys.js';
+import { awsRequestHandler } from '../core/aws-clients.js';
 import { readAuthorizerConfig } from '../core/config.js';
 import { authorizeToken, type TokenAuthorizerEvent } from '../core/gateway-authorizer.js';
 import { DynamoApiKeyStore } from '../core/stores/dynamo-api-key-store.js';
 
 // Once per container; the core never reads the environment itself.
 const config = readAuthorizerConfig(process.env);
-const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: awsRequestHandler() }));
 const authenticate = createKeyAuthenticator(new DynamoApiKeyStore(db, config.API_KEYS_TABLE));
 const logger = new Logger({ serviceName: 'elexirion-authorizer' });
 

@@ -54,7 +54,7 @@ export class RunTables extends Construct {
     return this.grantTenantItems(grantee, 'attempts', READ_ACTIONS);
   }
 
-  /** Lets `grantee` create, read and close run records, and claim and release idempotency keys. */
+  /** Lets `grantee` create, read and close run records, and claim, complete and release idempotency keys. */
   grantReadWriteRuns(grantee: iam.IGrantable): iam.Grant {
     return this.grantTenantItems(grantee, 'runs', [...READ_ACTIONS, ...WRITE_ACTIONS, 'dynamodb:DeleteItem']);
   }

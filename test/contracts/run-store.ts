@@ -74,7 +74,14 @@ function claimRecord(tenantId: string, runId: string): IdempotencyRecord {
     requestHash: 'h1',
     createdAt: '2026-11-02T10:00:00.000Z',
     expiresAt: 4_000_000_000,
+    status: 'IN_PROGRESS',
+    inProgressExpiry: 4_000_000_000,
   };
+}
+
+/** A claim of `key` whose request died at once: in progress, its in-progress window long past. */
+function abandonedClaim(tenantId: string, runId: string, key: string): IdempotencyRecord {
+  return { ...claimRecord(tenantId, runId), key, inProgressExpiry: 1 };
 }
 
 /** A score for a run. */
@@ -361,6 +368,67 @@ export function describeRunStore({ create }: RunStoreContractOptions): void {
 
       // Assess
       expect([afterExpiry.claimed, otherPipeline.claimed, otherTenant.claimed]).toEqual([true, true, true]);
+    });
+
+    it('lets exactly one of 20 concurrent claims take over a claim in progress past its expiry whose run never appeared', async () => {
+      // Prepare: a request claimed the key, then died before recording its run
+      await store.claimIdempotencyKey(abandonedClaim(tenant, 'r-dead', 'k-1'));
+
+      // Act
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.claimIdempotencyKey(claimRecord(tenant, `r-${i}`))),
+      );
+
+      // Assess
+      expect(claims.filter((claim) => claim.claimed)).toHaveLength(1);
+      const winner = claims.find((claim) => claim.claimed)?.record.runId;
+      expect(winner).toMatch(/^r-\d+$/);
+      expect(new Set(claims.map((claim) => claim.record.runId))).toEqual(new Set([winner]));
+      expect(claims.find((claim) => !claim.claimed)?.record).toStrictEqual(claimRecord(tenant, winner ?? ''));
+    });
+
+    it('keeps a claim in progress before its expiry, one whose run exists, a completed one and one without a status', async () => {
+      // Prepare
+      await store.claimIdempotencyKey({ ...claimRecord(tenant, 'r-live'), key: 'live' });
+      await store.claimIdempotencyKey(abandonedClaim(tenant, 'r-recorded', 'recorded'));
+      await store.putRun(minimalRun(tenant, 'r-recorded'));
+      await store.claimIdempotencyKey(abandonedClaim(tenant, 'r-done', 'done'));
+      await store.completeIdempotencyKey(abandonedClaim(tenant, 'r-done', 'done'));
+      const {
+        status: _status,
+        inProgressExpiry: _expiry,
+        ...legacy
+      } = abandonedClaim(tenant, 'r-old', 'old');
+      await store.claimIdempotencyKey(legacy);
+
+      // Act
+      const again = await Promise.all(
+        ['live', 'recorded', 'done', 'old'].map((key) =>
+          store.claimIdempotencyKey({ ...claimRecord(tenant, `r-new-${key}`), key }),
+        ),
+      );
+
+      // Assess
+      expect(again.map((claim) => [claim.claimed, claim.record.runId])).toEqual([
+        [false, 'r-live'],
+        [false, 'r-recorded'],
+        [false, 'r-done'],
+        [false, 'r-old'],
+      ]);
+      const { inProgressExpiry: _done, ...completed } = abandonedClaim(tenant, 'r-done', 'done');
+      expect(again[2]?.record).toStrictEqual({ ...completed, status: 'COMPLETED' });
+    });
+
+    it('completes a claim only while it names the same run', async () => {
+      // Prepare
+      await store.claimIdempotencyKey(abandonedClaim(tenant, 'r-1', 'k-1'));
+
+      // Act: completing another run's claim leaves it in progress, so it can still be taken over
+      await store.completeIdempotencyKey(abandonedClaim(tenant, 'r-other', 'k-1'));
+      const takeover = await store.claimIdempotencyKey(claimRecord(tenant, 'r-2'));
+
+      // Assess
+      expect(takeover).toStrictEqual({ claimed: true, record: claimRecord(tenant, 'r-2') });
     });
 
     it('releases a claim only while it names the same run', async () => {

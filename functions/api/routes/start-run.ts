@@ -21,7 +21,9 @@ const startRun = createRoute({
   description:
     "Checks the input against the pipeline's declared inputs and starts a run. Repeating the request with the " +
     'same idempotency key returns the same run (header Idempotent-Replayed: true), also when the requests are ' +
-    'concurrent; the same key with a different input is a 422.',
+    'concurrent; the same key with a different input is a 422. While the first request with a key is still ' +
+    'starting its run, a repeat is a 409 IDEMPOTENCY_IN_PROGRESS with Retry-After; a first request that died ' +
+    'before recording its run no longer holds the key once that time has passed.',
   request: {
     params: PipelineParamsSchema,
     headers: z.object({ 'idempotency-key': IdempotencyKeySchema.optional() }),
@@ -29,7 +31,7 @@ const startRun = createRoute({
   },
   responses: {
     201: jsonResponse('The run, started now or by an earlier request with the same key', RunStateSchema),
-    ...errorResponses(404, 415, 422),
+    ...errorResponses(404, 409, 415, 422),
   },
 });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type BoundedCache, boundedCache } from '../bounded-cache.js';
 import { PromptPackInvalidError } from '../errors.js';
 import type { PackPointer, PackRef, PromptPackStore } from '../ports/prompt-pack-store.js';
 import { goldenMismatch } from './chat-adapter.js';
@@ -6,6 +7,10 @@ import { type PromptPack, PromptPackSchema } from './pack-schema.js';
 
 /** How long a step's pointer is reused before it is read again: a promotion shows up within this. */
 export const POINTER_CACHE_MS = 60_000;
+
+/** Pointers (one per tenant, pipeline and step) and packs kept per process at most. */
+const MAX_CACHED_POINTERS = 1000;
+const MAX_CACHED_PACKS = 256;
 
 /** Options of {@link PromptPackRegistry}. */
 export interface PromptPackRegistryOptions {
@@ -31,7 +36,8 @@ export interface PackScope {
 
 /**
  * The prompt packs steps render with. Pointers are cached for a minute (one read per step per
- * container and minute); packs are cached for good, since a version is a content hash. A pack is
+ * container and minute); packs are cached until evicted (the least recently used of more than 256),
+ * since a version is a content hash. A pack is
  * validated and its golden samples re-rendered before first use, so a pack the runtime would render
  * differently from DSPy is refused (`PromptPack.Invalid`) instead of sent.
  *
@@ -40,17 +46,18 @@ export interface PackScope {
  * const pack = await registry.packFor({ tenantId, pipeline, stepId, runId });
  */
 export class PromptPackRegistry {
-  private readonly pointers = new Map<string, { readonly pointer?: PackPointer; readonly until: number }>();
-  private readonly packs = new Map<string, Promise<PromptPack>>();
-  private readonly pointerCacheMs: number;
-  private readonly now: () => number;
+  private readonly pointers: BoundedCache<string, { readonly pointer?: PackPointer }>;
+  private readonly packs = boundedCache<string, Promise<PromptPack>>({ maxSize: MAX_CACHED_PACKS });
 
   constructor(
     private readonly store: PromptPackStore,
     options: PromptPackRegistryOptions = {},
   ) {
-    this.pointerCacheMs = options.pointerCacheMs ?? POINTER_CACHE_MS;
-    this.now = options.now ?? Date.now;
+    this.pointers = boundedCache({
+      maxSize: MAX_CACHED_POINTERS,
+      ttlMs: options.pointerCacheMs ?? POINTER_CACHE_MS,
+      now: options.now ?? Date.now,
+    });
   }
 
   /** The step's active pack; undefined while none is promoted. */
@@ -77,21 +84,17 @@ export class PromptPackRegistry {
   ): Promise<PackPointer | undefined> {
     const key = `${tenantId}\0${pipeline}\0${stepId}`;
     const cached = this.pointers.get(key);
-    if (cached && cached.until > this.now()) return cached.pointer;
+    if (cached) return cached.pointer;
     const pointer = await this.store.getPointer(tenantId, pipeline, stepId);
-    this.pointers.set(key, { ...(pointer ? { pointer } : {}), until: this.now() + this.pointerCacheMs });
+    this.pointers.set(key, pointer ? { pointer } : {});
     return pointer;
   }
 
   private pack(ref: PackRef, owner: Omit<PackScope, 'runId'>): Promise<PromptPack> {
-    let loaded = this.packs.get(ref.packKey);
-    if (!loaded) {
-      loaded = this.store.getPack(ref.packKey).then((raw) => verifiedPack(raw, ref, owner));
-      // A failed read is not cached: the next call tries again.
-      loaded.catch(() => this.packs.delete(ref.packKey));
-      this.packs.set(ref.packKey, loaded);
-    }
-    return loaded;
+    // A failed read is not cached (getOrSet drops a rejected promise): the next call tries again.
+    return this.packs.getOrSet(ref.packKey, () =>
+      this.store.getPack(ref.packKey).then((raw) => verifiedPack(raw, ref, owner)),
+    );
   }
 }
 

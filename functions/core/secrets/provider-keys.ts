@@ -1,4 +1,5 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { awsRequestHandler } from '../aws-clients.js';
 import type { ProviderSettings } from '../providers/provider-router.js';
 
 /** A provider that needs an API key. */
@@ -65,7 +66,11 @@ export function apiKeyOf(value: string | undefined, secretId: string): string | 
   return apiKey.trim() || undefined;
 }
 
+/** Powertools' Secrets Manager provider (it caches), built on first use with our timeouts. */
+let secrets: SecretsProvider | undefined;
+
 async function readSecretCached(secretId: string): Promise<string | undefined> {
-  const value = await getSecret<string>(secretId, { maxAge: KEY_CACHE_SECONDS });
+  secrets ??= new SecretsProvider({ clientConfig: { requestHandler: awsRequestHandler() } });
+  const value = await secrets.get(secretId, { maxAge: KEY_CACHE_SECONDS });
   return typeof value === 'string' ? value : undefined;
 }

@@ -1,12 +1,15 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  type PutCommandInput,
   paginateQuery,
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Iteration } from '../iteration.js';
 import type {
   AttemptRecord,
@@ -173,26 +176,96 @@ export class DynamoRunStore implements RunStore {
 
   async claimIdempotencyKey(record: IdempotencyRecord): Promise<IdempotencyClaim> {
     const key = tableKeys.idempotency(record.tenantId, record.pipeline, record.key);
+    const now = Math.floor(this.now().getTime() / 1000);
+    // TTL deletes expired items lazily (within days), so an expired record counts as absent.
+    const existing = await this.putClaim(record, key, {
+      ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now',
+      ExpressionAttributeNames: { '#expiresAt': EXPIRES_AT_ATTRIBUTE },
+      ExpressionAttributeValues: { ':now': now },
+    });
+    if (existing === undefined) return { claimed: true, record };
+    if (
+      existing.status !== 'IN_PROGRESS' ||
+      existing.inProgressExpiry === undefined ||
+      existing.inProgressExpiry > now ||
+      (await this.getRun(existing.tenantId, existing.runId)) !== undefined
+    ) {
+      return { claimed: false, record: existing };
+    }
+    // The claim's request died before recording its run: take the record over, unless another
+    // claim took it over first (the condition is on the record we read).
+    const winner = await this.putClaim(record, key, {
+      ConditionExpression: '#runId = :runId AND #status = :inProgress AND #inProgressExpiry = :expiry',
+      ExpressionAttributeNames: {
+        '#runId': 'runId',
+        '#status': 'status',
+        '#inProgressExpiry': 'inProgressExpiry',
+      },
+      ExpressionAttributeValues: {
+        ':runId': existing.runId,
+        ':inProgress': 'IN_PROGRESS',
+        ':expiry': existing.inProgressExpiry,
+      },
+    });
+    return winner === undefined ? { claimed: true, record } : { claimed: false, record: winner };
+  }
+
+  /**
+   * Puts a claim under a condition: undefined when it was stored, the record that holds the key
+   * otherwise. DynamoDB returns that record with the refusal (`ALL_OLD`); dynalite does not, so
+   * without it the record is read.
+   */
+  private async putClaim(
+    record: IdempotencyRecord,
+    key: ItemKey,
+    condition: Pick<
+      PutCommandInput,
+      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<IdempotencyRecord | undefined> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tables.runs,
           Item: { ...record, ...key },
-          // TTL deletes expired items lazily (within days), so an expired record counts as absent.
-          ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt <= :now',
-          ExpressionAttributeNames: { '#expiresAt': EXPIRES_AT_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': Math.floor(this.now().getTime() / 1000) },
+          ...condition,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { claimed: true, record };
+      return undefined;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+      const existing =
+        old === undefined
+          ? await this.get<IdempotencyRecord>(this.tables.runs, key)
+          : (stripKey(unmarshall(old)) as unknown as IdempotencyRecord);
+      if (existing === undefined) {
+        throw new Error(`idempotency record ${key.sk} of tenant ${record.tenantId} vanished while claimed`);
+      }
+      return existing;
+    }
+  }
+
+  async completeIdempotencyKey(record: IdempotencyRecord): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tables.runs,
+          Key: tableKeys.idempotency(record.tenantId, record.pipeline, record.key),
+          UpdateExpression: 'SET #status = :completed REMOVE #inProgressExpiry',
+          ConditionExpression: '#runId = :runId',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#inProgressExpiry': 'inProgressExpiry',
+            '#runId': 'runId',
+          },
+          ExpressionAttributeValues: { ':completed': 'COMPLETED', ':runId': record.runId },
+        }),
+      );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-    const existing = await this.get<IdempotencyRecord>(this.tables.runs, key);
-    if (existing === undefined) {
-      throw new Error(`idempotency record ${key.sk} of tenant ${record.tenantId} vanished while claimed`);
-    }
-    return { claimed: false, record: existing };
   }
 
   async releaseIdempotencyKey(record: IdempotencyRecord): Promise<void> {

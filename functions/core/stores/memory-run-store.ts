@@ -91,11 +91,27 @@ export class MemoryRunStore implements RunStore {
     const { pk, sk } = tableKeys.idempotency(record.tenantId, record.pipeline, record.key);
     const claims = partition(this.claims, pk);
     const existing = claims.get(sk);
-    if (existing && existing.expiresAt > this.now().getTime() / 1000) {
+    const now = this.now().getTime() / 1000;
+    if (existing && existing.expiresAt > now && !this.abandoned(existing, now)) {
       return { claimed: false, record: structuredClone(existing) };
     }
     claims.set(sk, structuredClone(record));
     return { claimed: true, record: structuredClone(record) };
+  }
+
+  /** An `IN_PROGRESS` claim past its in-progress expiry whose run was never recorded. */
+  private abandoned(claim: IdempotencyRecord, now: number): boolean {
+    if (claim.status !== 'IN_PROGRESS' || (claim.inProgressExpiry ?? 0) > now) return false;
+    const { pk, sk } = tableKeys.run(claim.tenantId, claim.runId);
+    return this.runs.get(pk)?.get(sk) === undefined;
+  }
+
+  async completeIdempotencyKey(record: IdempotencyRecord): Promise<void> {
+    const { pk, sk } = tableKeys.idempotency(record.tenantId, record.pipeline, record.key);
+    const stored = this.claims.get(pk)?.get(sk);
+    if (stored?.runId !== record.runId) return;
+    const { inProgressExpiry: _expiry, ...completed } = stored;
+    partition(this.claims, pk).set(sk, { ...completed, status: 'COMPLETED' });
   }
 
   async releaseIdempotencyKey(record: IdempotencyRecord): Promise<void> {

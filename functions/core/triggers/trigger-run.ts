@@ -23,7 +23,8 @@ export type TriggerOutcome =
 /**
  * Starts the run a trigger asked for. A request the caller got wrong is not retried: it is rejected
  * with a `PipelineRequestRejected` event naming its origin and the error, since nobody is waiting
- * for a reply. Other failures (a store is down) propagate, so the delivery is retried.
+ * for a reply. Other failures (a store is down, the key's first request still starting its run)
+ * propagate, so the delivery is retried.
  */
 export async function startTriggeredRun(
   origin: string,
@@ -33,7 +34,9 @@ export async function startTriggeredRun(
   try {
     return { outcome: 'started', run: await startPipelineRun(request, deps) };
   } catch (error) {
-    if (!isRequestError(error)) throw error;
+    // A delivery repeated while the first is starting its run is retried, not rejected: the retry
+    // finds the run, or takes over a key whose first request died.
+    if (!isRequestError(error) || error.code === 'IDEMPOTENCY_IN_PROGRESS') throw error;
     return rejectTrigger(request.tenantId, origin, error, deps);
   }
 }

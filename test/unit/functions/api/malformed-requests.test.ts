@@ -155,6 +155,7 @@ function countWrites(harness: ApiHarness): () => number {
     'putRun',
     'replaceRun',
     'claimIdempotencyKey',
+    'completeIdempotencyKey',
     'releaseIdempotencyKey',
     'putFeedback',
     'putPipeline',
