@@ -129,3 +129,53 @@ def test_too_few_scored_examples_skip_the_step():
 def test_a_step_that_does_not_opt_in_cannot_be_named():
     with pytest.raises(SpecError, match="reply"):
         run(MemoryStore(observations(30)), step="reply")
+
+
+def test_the_judge_and_reflection_models_are_built_for_the_step_and_passed_on(monkeypatch):
+    # Prepare
+    from elexirion_optimizer import job
+
+    store = MemoryStore(observations(30), optimizer="gepa", judgeModel="judge-m", reflectionModel="reflect-m")
+    asked, seen = [], {}
+    lms = {None: offline_lm(), "judge-m": offline_lm(), "reflect-m": offline_lm()}
+
+    def lm_for(step, model=None):
+        asked.append(model)
+        return lms[model]
+
+    def compile_spy(student, train, metric, spec, reflection_lm=None):
+        seen["reflection"] = reflection_lm
+        return compile_program(student, train, metric, spec, reflection_lm)
+
+    def metric_spy(step, judge_lm):
+        seen["judge"] = judge_lm
+        return metric_for(step, judge_lm)
+
+    from elexirion_optimizer.compile import compile_program
+    from elexirion_optimizer.metrics import metric_for
+
+    monkeypatch.setattr(job, "compile_program", compile_spy)
+    monkeypatch.setattr(job, "metric_for", metric_spy)
+
+    # Act
+    run_job(store, JobOptions("support", None, 100, "2026-11-26T00:00:00.000Z"), lm_for)
+
+    # Assess
+    assert asked == [None, "judge-m", "reflect-m"]
+    assert seen == {"judge": lms["judge-m"], "reflection": lms["reflect-m"]}
+
+
+def test_a_candidate_is_compiled_from_the_active_pack_loaded_back():
+    # Prepare: an active pack whose instructions differ from the spec's.
+    store = MemoryStore(observations(30))
+    [first] = run(store)
+    key = store.items[POINTER]["active"]["packKey"]
+    store.objects[key]["signature"]["instructions"] = "Name the ticket's category."
+
+    # Act
+    [second] = run(store)
+
+    # Assess: bootstrapping keeps the instructions it starts from, so the candidate is a new version.
+    assert second.status != "unchanged" and second.version != first.version
+    candidate = store.objects[store.items[f"PROMPTPACK#support#classify#{second.version}"]["packKey"]]
+    assert candidate["signature"]["instructions"] == "Name the ticket's category."

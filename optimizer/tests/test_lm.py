@@ -27,3 +27,9 @@ def test_a_named_provider_needs_its_key():
 def test_gemini_accepts_either_key_variable():
     assert provider_key("gemini", {"GOOGLE_API_KEY": "g"}) == "g"
     assert lm_for(step_spec(), "gemini", {"GOOGLE_API_KEY": "g"}).model == "gemini/claude-sonnet-4-5"
+
+
+def test_a_named_model_uses_the_steps_provider_and_key():
+    lm = lm_for(step_spec(), "auto", {"ANTHROPIC_API_KEY": "k"}, "claude-opus-4-8")
+
+    assert lm.model == "anthropic/claude-opus-4-8" and lm.kwargs["api_key"] == "k"

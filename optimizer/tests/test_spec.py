@@ -76,3 +76,20 @@ def test_rejects_an_unknown_optimizer():
     # Act / Assess
     with pytest.raises(SpecError, match="optimizer"):
         step_spec(bundle, "classify")
+
+
+def test_reads_the_judge_and_reflection_models_when_named():
+    # Prepare
+    raw = {**BUNDLE["steps"]["classify"]}
+    raw["optimize"] = {
+        **raw["optimize"],
+        "reflectionModel": "claude-opus-4-8",
+        "judgeModel": "claude-haiku-4-5",
+    }
+
+    # Act
+    spec = step_spec({"steps": {"classify": raw}}, "classify").optimize
+
+    # Assess
+    assert (spec.reflection_model, spec.judge_model) == ("claude-opus-4-8", "claude-haiku-4-5")
+    assert step_spec(BUNDLE, "classify").optimize.judge_model is None

@@ -81,7 +81,9 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
         now=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
     )
     try:
-        outcomes = run_job(RecordStore(config), options, lambda step: lm_for(step, args.provider, env))
+        outcomes = run_job(
+            RecordStore(config), options, lambda step, model=None: lm_for(step, args.provider, env, model)
+        )
     except (SpecError, ProviderKeyError) as error:
         print(f"elexirion_optimizer: {error}", file=sys.stderr)
         return 2

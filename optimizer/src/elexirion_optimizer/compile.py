@@ -3,13 +3,14 @@
 import contextlib
 import random
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import dspy
 from dspy.teleprompt import GEPA, BootstrapFewShot, MIPROv2
 
+from .feedback import gepa_metric
 from .metrics import Metric
 from .spec import OptimizeSpec
 
@@ -32,15 +33,27 @@ def compile_program(
     spec: OptimizeSpec,
     reflection_lm: dspy.LM | None = None,
 ) -> Compiled:
-    """Compiles `student` on `trainset` without changing it. The train set is shuffled with the step's
-    seed and the optimizers are seeded with it, so a run is reproducible from its data and seed (with a
-    deterministic LM; a sampling LM adds its own noise). DSPy's progress output goes to stderr, keeping
-    stdout for the job's results."""
+    """Compiles `student` on `trainset` without changing it. The train set is shuffled by a local RNG
+    seeded with the step's seed and the optimizers get that seed, so a run is reproducible from its
+    data and seed (with a deterministic LM; a sampling LM adds its own noise) without touching the
+    process's global `random` state, which other code in the process may rely on. DSPy's progress
+    output goes to stderr, keeping stdout for the job's results."""
     shuffled = list(trainset)
     random.Random(spec.seed).shuffle(shuffled)
-    random.seed(spec.seed)
-    with contextlib.redirect_stdout(sys.stderr):
+    with contextlib.redirect_stdout(sys.stderr), _global_random_kept():
         return _OPTIMIZERS[spec.optimizer](student, shuffled, metric, spec, reflection_lm)
+
+
+@contextlib.contextmanager
+def _global_random_kept() -> Iterator[None]:
+    """Puts the global `random` state back afterwards. The optimizers draw only from their own seeded
+    RNGs, but every `dspy.Predict` they create takes an (unused) `stage` id from the global RNG, which
+    would otherwise make compiling shift the random numbers of everything else in the process."""
+    state = random.getstate()
+    try:
+        yield
+    finally:
+        random.setstate(state)
 
 
 def _bootstrap_few_shot(
@@ -82,15 +95,10 @@ def _gepa(
     student: dspy.Module, trainset: list[dspy.Example], metric: Metric, spec: OptimizeSpec, reflection_lm: Any
 ) -> Compiled:
     # GEPA tunes instructions only; its budget is metric calls, `trials` full passes over the train set.
+    # It reflects on the evaluators' feedback, with the reflection model when the step names one.
     settings = {"max_metric_calls": spec.trials * max(1, len(trainset)), "seed": spec.seed}
-
-    def feedback_metric(
-        gold: Any, pred: Any, trace: Any = None, pred_name: Any = None, pred_trace: Any = None
-    ):
-        return metric(gold, pred, trace)
-
     optimizer = GEPA(
-        metric=feedback_metric,
+        metric=gepa_metric(metric),
         reflection_lm=reflection_lm or dspy.settings.lm,
         num_threads=1,
         track_stats=True,

@@ -44,10 +44,15 @@ def export_pack(
 ) -> dict[str, Any]:
     """The prompt pack of a step program's one predictor. Its version is a hash of what the model is
     sent (instructions, fields, demos, rendered messages, LM settings), so compiling the same data
-    twice gives the same version."""
+    twice gives the same version.
+
+    Instructions and demos come from the program's `dump_state()`, DSPy's own serialization of what
+    compilation tuned (what `program.save()` writes), so `program_from_pack` can `load_state` them back;
+    field names and types, which the state leaves out, come from the signature."""
     name, predictor = only_predictor(program)
-    signature = predictor.signature
-    demos = [_demo(demo, signature) for demo in predictor.demos]
+    state = program.dump_state()[name]
+    signature = predictor.signature.with_instructions(state["signature"]["instructions"])
+    demos = [_demo(demo, signature) for demo in state["demos"]]
     # format(sig, demos, {}) renders the system and demo turns, which do not depend on the inputs;
     # its last message is the output requirements alone (no inputs), which the runtime renders itself.
     messages = adapter.format(signature, demos, {})

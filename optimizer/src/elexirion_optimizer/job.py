@@ -17,6 +17,7 @@ from .metrics import Metric, metric_for
 from .program import program_for, program_from_pack
 from .registry import StepRegistry
 from .spec import OptimizeSpec, SpecError, StepSpec, optimized_steps, step_spec
+from .step_lms import LMFactory, StepLMs, step_lms
 from .store import RecordStore
 
 #: The adapter packs are rendered with. No JSON fallback: the runtime has none, so compilation must
@@ -58,11 +59,10 @@ class StepOutcome:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-def run_job(
-    store: RecordStore, options: JobOptions, lm_for: Callable[[StepSpec], dspy.LM]
-) -> list[StepOutcome]:
+def run_job(store: RecordStore, options: JobOptions, lm_for: LMFactory) -> list[StepOutcome]:
     """Optimizes every step that opts in, of one pipeline or of every pipeline with recent runs, using
-    each pipeline's newest spec bundle. `SpecError` when `options.step` does not opt in."""
+    each pipeline's newest spec bundle. `SpecError` when `options.step` does not opt in. `lm_for(step)`
+    gives a step's LM, `lm_for(step, model)` the judge or reflection model its `optimize:` names."""
     runs = store.recent_runs(options.pipeline, options.max_runs)
     outcomes = []
     for pipeline in dict.fromkeys(run["pipeline"] for run in runs):
@@ -76,12 +76,12 @@ def run_job(
         for step_id in step_ids:
             step = step_spec(bundle, step_id)
             registry = StepRegistry(store, pipeline, step_id, options.now)
-            outcomes.append(optimize_step(registry, step, pipeline_runs, lm_for(step)))
+            outcomes.append(optimize_step(registry, step, pipeline_runs, step_lms(step, lm_for)))
     return outcomes
 
 
 def optimize_step(
-    registry: StepRegistry, step: StepSpec, runs: list[dict[str, Any]], lm: dspy.LM
+    registry: StepRegistry, step: StepSpec, runs: list[dict[str, Any]], lms: StepLMs
 ) -> StepOutcome:
     """Settles the step's canary when it has one; otherwise compiles, gates and records a candidate."""
     spec = _opted_in(step)
@@ -95,7 +95,7 @@ def optimize_step(
     if len(data.train) < spec.min_examples or not data.held_out:
         found = f"{len(data.train)} labelled train and {len(data.held_out)} held-out examples"
         return outcome("skipped", f"{found}; need {spec.min_examples} and 1")
-    candidate = _compile_candidate(registry, step, data, observations, pointer.get("active"), lm)
+    candidate = _compile_candidate(registry, step, data, observations, pointer.get("active"), lms)
     version = candidate.pack["version"]
     scores = {
         "version": version,
@@ -132,15 +132,19 @@ def _compile_candidate(
     data: Dataset,
     observations: list[Observation],
     active: dict[str, Any] | None,
-    lm: dspy.LM,
+    lms: StepLMs,
 ) -> _Candidate:
+    """Scores the active version, then compiles a candidate *from* it (its pack loaded back with
+    `load_state`), so each run continues where the last promoted one left off; a step without an
+    active version, or whose signature changed, starts from its declared prompt."""
     spec = _opted_in(step)
+    lm = lms.task
     active_pack = registry.store.get_json(active["packKey"]) if active else None
     with dspy.context(lm=lm, adapter=ADAPTER):
-        metric = metric_for(step, lm)
+        metric = metric_for(step, lms.judge)
         baseline = program_from_pack(spec, active_pack) if _fits(active_pack, spec) else program_for(spec)
         before = held_out_score(baseline, data.held_out, metric)
-        compiled = compile_program(program_for(spec), data.train, metric, spec, reflection_lm=lm)
+        compiled = compile_program(baseline, data.train, metric, spec, reflection_lm=lms.reflection)
         after = held_out_score(compiled.program, data.held_out, metric)
         sampling = {k: v for k, v in lm.kwargs.items() if k in ("temperature", "max_tokens")}
         context = PackContext(

@@ -23,10 +23,12 @@ class ProviderKeyError(RuntimeError):
     """A provider was asked for by name, but no key for it is configured."""
 
 
-def lm_for(step: StepSpec, mode: str, env: Mapping[str, str]) -> dspy.LM:
-    """The LM to compile `step` with. `auto` uses the step's provider when its key is set (from the
-    environment, or from the Secrets Manager secret the step runner reads too) and the offline LM
-    otherwise; `offline` always uses the offline LM; `anthropic` / `gemini` require that key."""
+def lm_for(step: StepSpec, mode: str, env: Mapping[str, str], model: str | None = None) -> dspy.LM:
+    """The LM to compile `step` with: its own model, or `model` (a judge or reflection model the
+    step's `optimize:` names, of the same provider, so it uses the same key). `auto` uses the step's
+    provider when its key is set (from the environment, or from the Secrets Manager secret the step
+    runner reads too) and the offline LM otherwise; `offline` always uses the offline LM;
+    `anthropic` / `gemini` require that key."""
     if mode == "offline":
         return offline_lm()
     provider = _PROVIDER_OF_FAMILY[step.family] if mode == "auto" else mode
@@ -40,7 +42,7 @@ def lm_for(step: StepSpec, mode: str, env: Mapping[str, str]) -> dspy.LM:
         options["temperature"] = step.temperature
     if base_url := env.get(_BASE_URL_VARIABLES[provider]):
         options["api_base"] = base_url
-    return dspy.LM(f"{provider}/{step.model}", **options)
+    return dspy.LM(f"{provider}/{model or step.model}", **options)
 
 
 def provider_key(provider: str, env: Mapping[str, str]) -> str | None:

@@ -35,9 +35,23 @@ def only_predictor(program: dspy.Module) -> tuple[str, dspy.Predict]:
 
 def program_from_pack(spec: OptimizeSpec, pack: dict[str, Any]) -> StepProgram:
     """The program a stored prompt pack describes: the step's signature with the pack's instructions
-    and demos, so the active version can be evaluated next to a candidate."""
+    and demos, so the active version can be evaluated next to a candidate and compiled further.
+
+    It goes through DSPy's `load_state`, the inverse of the `dump_state` the pack was exported from:
+    the fresh program's own state with the pack's instructions and demos put in (the pack keeps no
+    field prefixes, which no adapter renders)."""
     program = program_for(spec)
-    _, predictor = only_predictor(program)
-    predictor.signature = predictor.signature.with_instructions(pack["signature"]["instructions"])
-    predictor.demos = [dspy.Example(**demo) for demo in pack["demos"]]
+    program.load_state(pack_state(program, pack))
     return program
+
+
+def pack_state(program: dspy.Module, pack: dict[str, Any]) -> dict[str, Any]:
+    """The program's `dump_state()` with its one predictor's instructions and demos from the pack.
+    Demos go in as `dspy.Example`s, which is what compilation leaves there (`load_state` would
+    otherwise keep plain dicts)."""
+    name, _ = only_predictor(program)
+    state = program.dump_state()
+    predictor = state[name]
+    predictor["signature"] = predictor["signature"] | {"instructions": pack["signature"]["instructions"]}
+    predictor["demos"] = [dspy.Example(**demo) for demo in pack["demos"]]
+    return state

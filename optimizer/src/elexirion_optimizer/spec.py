@@ -58,6 +58,10 @@ class OptimizeSpec:
     canary: float
     seed: int
     label_threshold: float
+    #: GEPA's reflection model and the LLM judge's model while compiling, of the step's provider;
+    #: None: the step's own model.
+    reflection_model: str | None = None
+    judge_model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,8 @@ def _optimize(raw: dict[str, Any]) -> OptimizeSpec:
         canary=float(_require(raw, "canary", (int, float))),
         seed=_require(raw, "seed", int),
         label_threshold=float(_require(raw, "labelThreshold", (int, float))),
+        reflection_model=_optional(raw, "reflectionModel", str),
+        judge_model=_optional(raw, "judgeModel", str),
     )
 
 
@@ -137,6 +143,10 @@ def _require(raw: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> An
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
         raise SpecError(f"spec field {key!r} is missing or of the wrong type: {value!r}")
     return value
+
+
+def _optional(raw: dict[str, Any], key: str, kind: type) -> Any:
+    return None if raw.get(key) is None else _require(raw, key, kind)
 
 
 def _one_of(raw: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
