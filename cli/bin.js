@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `elexirion` command. Plain JavaScript so it can check the Node version before loading the
-// TypeScript sources through tsx.
+// command: the bundle `npm ci` built (dist/cli.mjs, see cli/build.js) while it is up to date with the
+// sources, else the TypeScript sources through tsx, so an edited source takes effect at once.
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 22) {
   process.stderr.write(
@@ -24,9 +25,19 @@ if (process.env.npm_lifecycle_event !== undefined) {
   }, 500);
   watch.unref();
 }
-const { register } = await import('tsx/esm/api');
-register();
-const { main } = await import('./main.ts');
+const { fileURLToPath, pathToFileURL } = await import('node:url');
+const { freshBundle } = await import('./launch.js');
+const bundle = freshBundle(fileURLToPath(new URL('..', import.meta.url)), process.env);
+let main;
+if (bundle) {
+  // Stack traces name the sources (dist/*.mjs.map).
+  process.setSourceMapsEnabled(true);
+  ({ main } = await import(pathToFileURL(bundle).href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('./main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2), {
   out: process.stdout,
   err: process.stderr,

@@ -1,27 +1,47 @@
-import { compileCommand } from './commands/compile.js';
-import { devCommand } from './commands/dev.js';
-import { optimizeCommand } from './commands/optimize.js';
-import { runCommand } from './commands/run.js';
-import { runsCommand } from './commands/runs.js';
-import { showCommand } from './commands/show.js';
-import { validateCommand } from './commands/validate.js';
+import packageJson from '../package.json' with { type: 'json' };
+import { closestName } from '../pipelines/suggest.js';
 import { type CliIo, ExitCode, UsageError } from './io.js';
 
-/** A subcommand: its one-line summary, its help text, and what it does. */
+/** A subcommand: its help text and what it does. */
 export interface Command {
-  readonly summary: string;
   readonly help: string;
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  validate: validateCommand,
-  compile: compileCommand,
-  run: runCommand,
-  runs: runsCommand,
-  show: showCommand,
-  dev: devCommand,
-  optimize: optimizeCommand,
+/**
+ * Each subcommand's one-line summary, and its module, imported only when the command runs: the
+ * command's dependencies (the AWS SDK, the emulators) take most of the start-up time, which
+ * `--version`, `--help` and a mistyped command need not pay.
+ */
+const COMMANDS: Readonly<Record<string, { summary: string; load(): Promise<Command> }>> = {
+  validate: {
+    summary: 'check pipeline files (schema, references, compiled ASL)',
+    load: async () => (await import('./commands/validate.js')).validateCommand,
+  },
+  compile: {
+    summary: 'compile a pipeline to NAME.asl.json and NAME.bundle.json',
+    load: async () => (await import('./commands/compile.js')).compileCommand,
+  },
+  run: {
+    summary: 'run a pipeline on the embedded local stack',
+    load: async () => (await import('./commands/run.js')).runCommand,
+  },
+  runs: {
+    summary: 'list recent runs from the local stores',
+    load: async () => (await import('./commands/runs.js')).runsCommand,
+  },
+  show: {
+    summary: 'show a run: steps, attempts, errors, artifacts',
+    load: async () => (await import('./commands/show.js')).showCommand,
+  },
+  dev: {
+    summary: 'serve the run API on the local stack (127.0.0.1)',
+    load: async () => (await import('./commands/dev.js')).devCommand,
+  },
+  optimize: {
+    summary: 'compile better prompt packs from the scored local runs (DSPy)',
+    load: async () => (await import('./commands/optimize.js')).optimizeCommand,
+  },
 };
 
 function usage(): string {
@@ -55,14 +75,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return name === undefined ? ExitCode.Usage : ExitCode.Ok;
   }
   if (name === '--version') {
-    io.out.write('elexirion 0.1.0\n');
+    io.out.write(`elexirion ${packageJson.version}\n`);
     return ExitCode.Ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.err.write(`elexirion: unknown command "${name}"\n\n${usage()}`);
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
+    const near = closestName(name, Object.keys(COMMANDS));
+    const suggestion = near === undefined ? '' : `; did you mean "${near}"?`;
+    io.err.write(`elexirion: unknown command "${name}"${suggestion}\n\n${usage()}`);
     return ExitCode.Usage;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out.write(command.help);
     return ExitCode.Ok;

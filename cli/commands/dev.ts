@@ -12,7 +12,6 @@ export const DEFAULT_DEV_PORT = 8787;
 
 /** `elexirion dev`: the local stack plus the run API on 127.0.0.1, until Ctrl+C. */
 export const devCommand: Command = {
-  summary: 'serve the run API on the local stack (127.0.0.1)',
   help: `Usage: elexirion dev [--port N] [--api-key KEY] [options]
 
 Starts the local stack and serves the run API on http://127.0.0.1:PORT, as it runs in Lambda:
@@ -27,6 +26,8 @@ Requests authenticate as tenant "local" with Authorization: Bearer KEY. The pipe
 --pipelines are served without registering them; PUT /v1/pipelines/NAME registers more.
 A file copied into DATA_DIR/inbox/ is uploaded to the local S3 inbox (tenants/local/inbox/) and
 starts a run when it is a JSON run request: {"pipeline": "chain", "input": {...}}.
+
+Prints the URL and the API key on stdout, the server's log (runs, events) on stderr.
 
 Options:
   --port N             port on 127.0.0.1 (default ${DEFAULT_DEV_PORT}; 0 picks a free one)
@@ -69,7 +70,8 @@ ${DATA_DIR_HELP}
       inboxDir,
       providerFor: await providerRouterFromFlags(values, io, { mockLatencyMs }),
       retryDelay: values['no-retry-wait'] ? 'none' : 'real',
-      log: (line) => io.out.write(`${line}\n`),
+      // The server's log is status: stderr. The banner below (URL, key) is the result: stdout.
+      log: (line) => io.err.write(`${line}\n`),
     });
     const keyLine =
       given === undefined
@@ -96,9 +98,9 @@ ${DATA_DIR_HELP}
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
-    io.out.write(`${signal}: stopping\n`);
+    io.err.write(`${signal}: stopping\n`);
     await server.stop();
-    io.out.write('stopped\n');
+    io.err.write('stopped\n');
     return ExitCode.Ok;
   },
 };

@@ -27,7 +27,6 @@ const PROVIDERS: Readonly<Record<string, OptimizerProvider>> = {
  * npx elexirion optimize --pipeline support_triage --provider mock
  */
 export const optimizeCommand: Command = {
-  summary: 'compile better prompt packs from the scored local runs (DSPy)',
   help: `Usage: elexirion optimize --pipeline NAME [--step STEP] [options]
 
 Runs the prompt optimizer (the DSPy compile job in optimizer/) against the local stack: for each step

@@ -12,15 +12,16 @@ import { loadAndCompile } from '../load-pipeline-file.js';
 import type { Command } from '../main.js';
 import { progressPrinter } from '../progress.js';
 import { PROVIDER_HELP, PROVIDER_OPTIONS, providerRouterFromFlags } from '../provider-options.js';
+import { styleFor } from '../style.js';
 
 /** `elexirion run FILE`: run a pipeline on the local stack and report its outcome. */
 export const runCommand: Command = {
-  summary: 'run a pipeline on the embedded local stack',
   help: `Usage: elexirion run FILE [--input NAME=VALUE]... [options]
 
 Compiles the pipeline and runs it on the embedded local stack: the compiled state machine is
 executed by a local Step Functions interpreter, every step artifact is written to a local S3, every
-attempt's metrics to a local DynamoDB. Progress is shown step by step.
+attempt's metrics to a local DynamoDB. Progress is shown step by step on stderr (on a terminal as
+live lines, in colour unless NO_COLOR is set); the report goes to stdout.
 
 Options:
   --input NAME=VALUE   a run input declared under workflow.inputs (repeatable); numbers, booleans
@@ -63,7 +64,7 @@ state beside what the steps add; pass large text as an S3 key instead.
     const stack = await startLocalStack({ dataDir: resolveDataDir(values['data-dir'], io) });
     try {
       const deps = createLocalDeps(stack, providerFor);
-      if (!values.json) io.out.write(`Running ${bundle.pipeline} on the local stack\n`);
+      if (!values.json) io.err.write(`Running ${bundle.pipeline} on the local stack\n`);
       const record = await runPipelineLocally({
         asl,
         bundle,
@@ -82,8 +83,11 @@ state beside what the steps add; pass large text as an S3 key instead.
           Date.parse(record.finishedAt ?? record.startedAt) - Date.parse(record.startedAt),
         );
         const { usage } = report;
+        const style = styleFor(io.out, io.env);
+        const status = style.paint(record.status === 'SUCCEEDED' ? 'green' : 'red', record.status);
+        // A blank line after the progress above it on a terminal; piped, the report starts at once.
         io.out.write(
-          `\n${record.status}  run ${record.runId}  in ${took}  ` +
+          `${style.tty ? '\n' : ''}${status}  run ${record.runId}  in ${took}  ` +
             `${formatTokens(usage.inputTokens, usage.outputTokens)}  ${formatUsd(usage.costUsd)}\n`,
         );
         if (record.error) {

@@ -8,7 +8,6 @@ import type { Command } from '../main.js';
 
 /** `elexirion runs`: the most recent local runs. */
 export const runsCommand: Command = {
-  summary: 'list recent runs from the local stores',
   help: `Usage: elexirion runs [--limit N] [--json]
 
 Lists the most recent runs on the local stack, newest first.

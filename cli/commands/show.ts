@@ -11,7 +11,6 @@ import type { Command } from '../main.js';
 
 /** `elexirion show RUN_ID`: one run's steps, attempts and artifacts. */
 export const showCommand: Command = {
-  summary: 'show a run: steps, attempts, errors, artifacts',
   help: `Usage: elexirion show RUN_ID [--json]
 
 Shows one run from the local stores: its status and totals, every attempt of every step (model,

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,12 +10,15 @@ import { scratchDir } from '../support/cli-harness.js';
 const exec = promisify(execFile);
 const BIN = resolve('cli/bin.js');
 
-/** Runs the installed `elexirion` entry point as a separate process, as `npx elexirion` does. */
-async function elexirion(args: string[], cwd: string) {
+/**
+ * Runs the installed `elexirion` entry point as a separate process, as `npx elexirion` does: the
+ * bundle while it is up to date, or the sources when `env` sets ELEXIRION_FROM_SOURCE.
+ */
+async function elexirion(args: string[], cwd: string, env: Record<string, string> = {}) {
   try {
     const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '' },
+      env: { PATH: process.env.PATH ?? '', ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -47,6 +51,55 @@ describe('the elexirion executable', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown command "deploy"');
   });
+
+  it("prints package.json's version, from the bundle and from the sources alike", async () => {
+    const { version } = JSON.parse(await readFile(resolve('package.json'), 'utf8'));
+    const cwd = await scratchDir();
+
+    const bundled = await elexirion(['--version'], cwd);
+    const sources = await elexirion(['--version'], cwd, { ELEXIRION_FROM_SOURCE: '1' });
+
+    expect(bundled).toEqual({ code: 0, stdout: `elexirion ${version}\n`, stderr: '' });
+    expect(sources).toEqual(bundled);
+  });
+});
+
+describe('the bundle `npm ci` builds (dist/cli.mjs)', () => {
+  /** Runs main() from the bundle in a process of its own, with stdout and stderr piped. */
+  async function bundled(args: string[], cwd: string) {
+    const script = [
+      `const { main } = await import(${JSON.stringify(resolve('dist/cli.mjs'))});`,
+      `process.exitCode = await main(${JSON.stringify(args)}, { out: process.stdout, err: process.stderr, env: process.env });`,
+    ].join('\n');
+    try {
+      const { stdout, stderr } = await exec(process.execPath, ['--input-type=module', '-e', script], {
+        cwd,
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  it('builds, and runs as the sources do: help, validate, and a run on the local stack', async () => {
+    // Prepare: build it, as `npm ci` (prepare) and `npm test` (pretest) do
+    await exec(process.execPath, [resolve('cli/build.js')], { env: { PATH: process.env.PATH ?? '' } });
+    const cwd = await scratchDir();
+
+    // Act
+    const help = await bundled(['--help'], cwd);
+    const validate = await bundled(['validate', '--json', resolve('pipelines/examples/chain.yaml')], cwd);
+    const run = await bundled(['run', resolve('pipelines/examples/hello.yaml'), '--json'], cwd);
+
+    // Assess
+    expect(help).toEqual(await elexirion(['--help'], cwd, { ELEXIRION_FROM_SOURCE: '1' }));
+    expect(validate.code, validate.stderr).toBe(0);
+    expect(JSON.parse(validate.stdout)).toMatchObject({ ok: true, pipeline: 'chain', issues: [] });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).status).toBe('SUCCEEDED');
+  }, 120_000);
 });
 
 describe('`npx elexirion dev`', () => {

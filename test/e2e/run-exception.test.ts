@@ -29,7 +29,8 @@ describe('elexirion run, when the execution throws', () => {
     expect(result.stdout).toContain(
       'error: States.DataLimitExceeded: The execution input is 300123 bytes, over the Step Functions limit',
     );
-    expect(result.stderr).toBe('');
+    // stderr has the progress (no step started) and nothing else: no stack trace
+    expect(result.stderr).toBe('Running chain on the local stack\n');
     expect(JSON.parse(shown.stdout)).toMatchObject({
       run: { runId, status: 'FAILED', error: { name: 'States.DataLimitExceeded' } },
     });

@@ -204,7 +204,7 @@ describe('elexirion run', () => {
     expect(existsSync(join(cwd, '.elexirion'))).toBe(false);
   });
 
-  it('rejects an input default the execution state has no room for: validate at its position, run with exit 2', async () => {
+  it('rejects an input default the execution state has no room for: validate and run at its position, with exit 2', async () => {
     // Prepare
     const cwd = await scratchDir();
     await writeFile(
@@ -227,7 +227,8 @@ describe('elexirion run', () => {
     // Assess
     const located =
       /^big\.yaml:4:34: error\[STATE_TOO_LARGE\]: the default of input "doc" is 300002 bytes as JSON: .* over Step Functions' limit of 262144 bytes/m;
-    expect(validated.code).toBe(1);
+    // One exit code for an invalid pipeline on every command: validate's was 1, it is now 2, as run's.
+    expect(validated.code).toBe(2);
     expect(validated.stderr).toMatch(located);
     expect(validated.stderr).toContain('hint: read long text from a file next to the pipeline');
     expect(run.code).toBe(2);

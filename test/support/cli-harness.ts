@@ -15,16 +15,20 @@ export async function scratchDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'elexirion-e2e-'));
 }
 
-/** Runs the `elexirion` command in-process, as a user would from `cwd`, capturing its output. */
+/**
+ * Runs the `elexirion` command in-process, as a user would from `cwd`, capturing its output; `tty`
+ * makes stdout and stderr look like a terminal, as `isTTY` does.
+ */
 export async function runCli(
   argv: string[],
-  options: { cwd: string; env?: Record<string, string> },
+  options: { cwd: string; env?: Record<string, string>; tty?: boolean },
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
+  const tty = options.tty === true;
   const code = await main(argv, {
-    out: { write: (text: string) => (stdout += text) },
-    err: { write: (text: string) => (stderr += text) },
+    out: { write: (text: string) => (stdout += text), isTTY: tty },
+    err: { write: (text: string) => (stderr += text), isTTY: tty },
     // No provider keys: the mock serves every step, as on a fresh machine.
     env: { ...options.env },
     cwd: options.cwd,

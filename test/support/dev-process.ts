@@ -12,6 +12,8 @@ export interface DevProcess {
   readonly port: number;
   /** Everything it printed so far, stdout and stderr. */
   output(): string;
+  /** What it printed on stdout so far. */
+  stdout(): string;
   /** What it printed on stderr so far. */
   stderr(): string;
   /** Resolves once it printed a line matching `pattern`. */
@@ -46,6 +48,7 @@ export async function spawnDev(
     { cwd: await scratchDir(), env: { PATH: process.env.PATH ?? '', ELEXIRION_API_KEY: DEV_KEY, ...env } },
   );
   let output = '';
+  let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
   const note = () => {
@@ -53,6 +56,7 @@ export async function spawnDev(
   };
   child.stdout.on('data', (chunk) => {
     output += chunk;
+    stdout += chunk;
     note();
   });
   child.stderr.on('data', (chunk) => {
@@ -81,6 +85,7 @@ export async function spawnDev(
     url: url?.[1] ?? '',
     port: Number(url?.[2]),
     output: () => output,
+    stdout: () => stdout,
     stderr: () => stderr,
     printed,
     exited,
