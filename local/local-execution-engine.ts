@@ -55,6 +55,11 @@ export function shippedMachinesOn(engine: LocalExecutionEngine): StateMachineFor
   };
 }
 
+/** Whether `definition` has a `.sync` Task starting a child execution. */
+function startsChildren(definition: AslObject): boolean {
+  return listStates(definition).some(({ state }) => state.Resource === START_EXECUTION_SYNC);
+}
+
 /** `definition` with every string value that is one of `values`' placeholders replaced by its value. */
 function withPlaceholders(definition: AslObject, values: ReadonlyMap<string, string>): AslObject {
   const replace = (value: unknown): unknown => {
@@ -209,7 +214,7 @@ export class LocalExecutionEngine implements ExecutionEngine {
   async startExecution(stateMachineArn: string, name: string, input: unknown): Promise<string> {
     const definition = this.machines.get(stateMachineArn) ?? (await this.loadMachine(stateMachineArn));
     if (!definition) throw named('StateMachineDoesNotExist', `no state machine ${stateMachineArn}`);
-    const children = await this.childMachinesOf(definition);
+    const children = startsChildren(definition) ? await this.childMachinesOf(definition) : {};
     const executionArn = executionArnOf(stateMachineArn, name);
     // An execution of an earlier process keeps its name, as on AWS (a HEAD tells without reading it).
     // From the last await on, nothing awaits until the new execution is in the map, so a concurrent
@@ -269,7 +274,9 @@ export class LocalExecutionEngine implements ExecutionEngine {
     const definition = resumeAt
       ? resumeDefinition(execution.definition, resumeAt.state)
       : execution.definition;
-    const children = await this.childMachinesOf(execution.definition);
+    const children = startsChildren(execution.definition)
+      ? await this.childMachinesOf(execution.definition)
+      : {};
     const { status, redriveCount, error, cause, controller } = execution;
     Object.assign(execution, {
       status: 'RUNNING',

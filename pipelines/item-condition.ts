@@ -1,8 +1,14 @@
+import type { Expr } from './conditions/ast.js';
+import { evaluateInItemScope } from './conditions/evaluate.js';
+import { parseCondition } from './conditions/parser.js';
+
 /**
  * The item-level condition of a `data_transform` filter (pipeline_ex's transformer grammar, made
  * strict): `PATH OP LITERAL` or a bare `PATH` (truthiness). `PATH` is a dotted field path of the item,
  * or `value` for the filter's `field`; `OP` is one of `== != >= <= > < contains`; `LITERAL` is a
  * quoted string, a number, `true`, `false` or `null`. Anything else is rejected when the file loads.
+ * It is that subset of the conditions language: parsed by its parser, evaluated by its evaluator in
+ * item scope (the per-item conditions of `any`/`all`/`count` are the same scope).
  */
 
 /** A comparison operator of an item condition. */
@@ -21,14 +27,17 @@ export type ItemCondition =
       readonly value: ItemLiteral;
     };
 
-const PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
-// `>=` and `<=` come before `>` and `<` in the alternation, so they are never read as `>` or `<`.
-const COMPARISON = /^(\S+?)\s*(==|!=|>=|<=|>|<)\s*(.+)$|^(\S+)\s+(contains)\s+(.+)$/;
-const NUMBER = /^-?\d+(\.\d+)?$/;
 const EXAMPLE = "status == 'completed', total > 100 or active";
 
+const OPERATORS: ReadonlySet<string> = new Set(['==', '!=', '>=', '<=', '>', '<']);
+
 /**
- * Parses a condition, or says what is wrong with it.
+ * Parses a condition, or says what is wrong with it. The text is read by the conditions parser
+ * (`conditions/parser.ts`), so tokens, literals and operators are the conditions language's; an
+ * item condition is then the part of that language pipeline_ex's filters write: one comparison of
+ * a field with a literal, `contains`, or a bare field. Its paths are the item's fields, whatever
+ * their first name (a field named `inputs` or `item` is the item's, not a root), and `value` is
+ * the filter's `field`: that mapping is the one translation left between the two.
  *
  * @example
  * parseItemCondition("total > 100"); // { condition: { kind: 'compare', path: ['total'], op: '>', value: 100 } }
@@ -36,86 +45,76 @@ const EXAMPLE = "status == 'completed', total > 100 or active";
 export function parseItemCondition(
   text: string,
 ): { readonly condition: ItemCondition } | { readonly error: string } {
-  const trimmed = text.trim();
-  const match = COMPARISON.exec(trimmed);
-  if (match === null) {
-    if (PATH.test(trimmed)) return { condition: { kind: 'truthy', path: fieldPath(trimmed) } };
-    return { error: `"${text}" is not an item condition; write e.g. ${EXAMPLE}` };
-  }
-  const [left = '', op = '', right = ''] = match[1] === undefined ? match.slice(4) : match.slice(1, 4);
-  if (!PATH.test(left)) return { error: `"${left}" is not a field path; write e.g. ${EXAMPLE}` };
-  const value = parseLiteral(right.trim());
+  const parsed = parseCondition(text);
+  const notACondition = { error: `"${text}" is not an item condition; write e.g. ${EXAMPLE}` };
+  if (parsed.expr === undefined) return notACondition;
+  const expr = parsed.expr;
+  const truthy = fieldOf(expr, text);
+  if (truthy !== undefined) return { condition: { kind: 'truthy', path: truthy } };
+  const comparison =
+    expr.kind === 'compare' && OPERATORS.has(expr.op)
+      ? { op: expr.op as ItemOperator, left: expr.left, right: expr.right }
+      : expr.kind === 'contains'
+        ? { op: 'contains' as const, left: expr.left, right: expr.right }
+        : undefined;
+  if (comparison === undefined) return notACondition;
+  const path = fieldOf(comparison.left, text);
+  const leftText = text.slice(comparison.left.start, comparison.left.end);
+  if (path === undefined) return { error: `"${leftText}" is not a field path; write e.g. ${EXAMPLE}` };
+  const value = literalOf(comparison.right);
   if (value === undefined) {
     return {
-      error: `"${right.trim()}" is not a literal: quote strings ('completed'), or write a number, true, false or null`,
+      error: `"${text.slice(comparison.right.start, comparison.right.end)}" is not a literal: quote strings ('completed'), or write a number, true, false or null`,
     };
   }
-  return { condition: { kind: 'compare', path: fieldPath(left), op: op as ItemOperator, value } };
+  return { condition: { kind: 'compare', path, op: comparison.op, value } };
 }
 
 /**
  * Whether `item` satisfies the condition. `fieldValue` is what `value` stands for (the filter's
- * `field` of the item). Ordering compares numbers with numbers and strings with strings (in UTF-16
- * order); any other pair is not ordered, so `>` and `<` are false for it.
+ * `field` of the item). The condition is evaluated by the conditions evaluator in item scope, so its
+ * rules are the conditions': `==` is JSON equality and a missing field is `null`; ordering compares
+ * numbers with numbers and strings with strings (in UTF-16 order), any other pair is not ordered, so
+ * `>` and `<` are false for it; a bare field holds unless it is missing, `null`, `false`, `""`, `[]`
+ * or `{}`.
  */
 export function evaluateItemCondition(condition: ItemCondition, item: unknown, fieldValue: unknown): boolean {
-  const left = condition.path.length === 0 ? fieldValue : valueAt(item, condition.path);
-  if (condition.kind === 'truthy') return isTruthy(left);
-  const right = condition.value;
-  switch (condition.op) {
-    case '==':
-      return left === right;
-    case '!=':
-      return left !== right;
-    case 'contains':
-      if (typeof left === 'string' && typeof right === 'string') return left.includes(right);
-      return Array.isArray(left) && left.some((element) => element === right);
-    default:
-      return compareOrdered(left, right, condition.op);
+  const scope = condition.path.length === 0 ? fieldValue : item;
+  return evaluateInItemScope(itemExpression(condition), scope);
+}
+
+/** The conditions-language tree of an item condition, its field a reference of the `item` root. */
+export function itemExpression(condition: ItemCondition): Expr {
+  const span = { start: 0, end: 0 };
+  const left: Expr = { kind: 'ref', root: 'item', path: condition.path, ...span };
+  if (condition.kind === 'truthy') return left;
+  const right: Expr = { kind: 'literal', value: condition.value, ...span };
+  if (condition.op === 'contains') return { kind: 'contains', left, right, ...span };
+  return { kind: 'compare', op: condition.op, left, right, ...span };
+}
+
+/**
+ * The item field a node names, or undefined: a plain dotted path (no `@`), `value` for the
+ * filter's field. A trailing `.length` the parser read as the length function stays the field path.
+ */
+function fieldOf(node: Expr, text: string): readonly string[] | undefined {
+  if (
+    node.kind === 'call' &&
+    node.name === 'length' &&
+    text.slice(node.start, node.end).endsWith('.length')
+  ) {
+    const [target] = node.args;
+    const path = target === undefined ? undefined : fieldOf(target, text);
+    return path === undefined || path.length === 0 ? undefined : [...path, 'length'];
   }
+  if (node.kind !== 'path' || node.segments.some((segment) => segment.includes('@'))) return undefined;
+  return node.segments.length === 1 && node.segments[0] === 'value' ? [] : node.segments;
 }
 
-/** The value at a dotted path of an item, or undefined when any field on the way is missing. */
-export function valueAt(item: unknown, path: readonly string[]): unknown {
-  let current = item;
-  for (const field of path) {
-    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    current = (current as Record<string, unknown>)[field];
-  }
-  return current;
-}
-
-function fieldPath(text: string): readonly string[] {
-  return text === 'value' ? [] : text.split('.');
-}
-
-function parseLiteral(text: string): ItemLiteral | undefined {
-  const quoted = /^'(.*)'$|^"(.*)"$/.exec(text);
-  if (quoted) return quoted[1] ?? quoted[2] ?? '';
-  if (NUMBER.test(text)) return Number(text);
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  if (text === 'null') return null;
+/** A literal (a negative number included), or undefined. */
+function literalOf(node: Expr): ItemLiteral | undefined {
+  if (node.kind === 'literal') return node.value;
+  if (node.kind === 'negate' && node.operand.kind === 'literal' && typeof node.operand.value === 'number')
+    return -node.operand.value;
   return undefined;
-}
-
-function compareOrdered(left: unknown, right: ItemLiteral, op: '>=' | '<=' | '>' | '<'): boolean {
-  const comparable =
-    (typeof left === 'number' && typeof right === 'number') ||
-    (typeof left === 'string' && typeof right === 'string');
-  if (!comparable) return false;
-  const a = left as number | string;
-  const b = right as number | string;
-  if (op === '>') return a > b;
-  if (op === '<') return a < b;
-  if (op === '>=') return a >= b;
-  return a <= b;
-}
-
-/** pipeline_ex's truthiness: null, false, "", [] and {} are false. */
-function isTruthy(value: unknown): boolean {
-  if (value === undefined || value === null || value === false || value === '') return false;
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === 'object') return Object.keys(value).length > 0;
-  return true;
 }

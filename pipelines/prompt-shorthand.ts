@@ -1,3 +1,4 @@
+import { valueAtPath } from './data-path.js';
 import type { Step, Workflow } from './schema.js';
 import { allSteps } from './step-tree.js';
 import type { PipelineIssue } from './types.js';
@@ -24,7 +25,7 @@ export function checkPromptShorthand(
 ): PipelineIssue[] {
   const issues: PipelineIssue[] = [];
   for (const path of promptPaths(workflow.steps, ['workflow', 'steps'])) {
-    const written = valueAt(data, path);
+    const written = valueAtPath(data, path);
     if (typeof written !== 'string') continue;
     const excerpt = written.length > EXCERPT_CHARS ? `${written.slice(0, EXCERPT_CHARS)}…` : written;
     issues.push({
@@ -50,13 +51,4 @@ function* promptPaths(steps: readonly Step[], path: FieldPath): Generator<FieldP
       yield* promptPaths(step.pipeline.steps as readonly Step[], [...at, 'pipeline', 'steps']);
     }
   }
-}
-
-function valueAt(data: unknown, path: FieldPath): unknown {
-  let value = data;
-  for (const segment of path) {
-    value =
-      typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[segment] : undefined;
-  }
-  return value;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { valueAtPath } from './data-path.js';
 import { fieldName, pipelineError, shownName } from './issues.js';
 import { type FieldSite, unsupportedField } from './pipeline-ex-fields.js';
 import { PipelineFileSchema } from './schema.js';
@@ -70,7 +71,7 @@ export function schemaIssues(
 
 function describeIssue(issue: z.core.$ZodIssue, data: unknown, locate: YamlLocator): PipelineIssue[] {
   const path = issue.path.filter((segment) => typeof segment !== 'symbol');
-  const value = valueAt(data, path);
+  const value = valueAtPath(data, path);
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => unknownField([...path, key], data, locate));
@@ -157,9 +158,9 @@ function unknownField(path: FieldPath, data: unknown, locate: YamlLocator): Pipe
   const key = String(path.at(-1));
   const parent = path.slice(0, -1);
   const site = fieldSite(parent, data);
-  const owner = valueAt(data, parent);
+  const owner = valueAtPath(data, parent);
   const stepType = site === 'step' && isMap(owner) ? String(owner.type) : undefined;
-  const unsupported = site && unsupportedField(site, key, { value: valueAt(data, path), stepType });
+  const unsupported = site && unsupportedField(site, key, { value: valueAtPath(data, path), stepType });
   if (unsupported) {
     return pipelineError({
       code: 'UNKNOWN_FIELD',
@@ -186,7 +187,7 @@ function fieldSite(path: FieldPath, data: unknown): FieldSite | undefined {
   if (path.length === 2 && last === 'defaults') return 'defaults';
   if (typeof last === 'string' && NAMED_SITES.has(last)) return last as FieldSite;
   if (typeof last === 'number' && path.at(-2) === 'prompt') return 'prompt_part';
-  const value = valueAt(data, path);
+  const value = valueAtPath(data, path);
   return typeof last === 'number' && isMap(value) && typeof value.type === 'string' && 'name' in value
     ? 'step'
     : undefined;
@@ -248,7 +249,7 @@ function allowedKeys(path: FieldPath, data: unknown): string[] {
   let value = data;
   for (const segment of path) {
     schema = childSchema(selectSchema(schema, value), segment);
-    value = valueAt(value, [segment]);
+    value = valueAtPath(value, [segment]);
   }
   const object = selectSchema(schema, value);
   return object instanceof z.ZodObject ? Object.keys(object.shape) : [];
@@ -297,13 +298,6 @@ function childSchema(
   if (schema instanceof z.ZodArray) return schema.element;
   if (schema instanceof z.ZodRecord) return schema.valueType;
   return undefined;
-}
-
-function valueAt(data: unknown, path: FieldPath): unknown {
-  let value = data;
-  for (const segment of path)
-    value = isMap(value) || Array.isArray(value) ? (value as Record<string, unknown>)[segment] : undefined;
-  return value;
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {

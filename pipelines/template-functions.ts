@@ -1,78 +1,45 @@
 /**
- * The arithmetic functions templates may call (pipeline_ex's set, reference §7):
- * `{{multiply(inputs.count, 3)}}`. Arguments are numbers or template paths; the result is a number,
- * so a value that is one whole call keeps the number type.
+ * The functions templates may call (pipeline_ex's arithmetic set, reference §7):
+ * `{{multiply(inputs.count, 3)}}`. They are the entries of the pipeline language's one function
+ * table (`conditions/functions.ts`) that templates may call, with the same arity and implementation
+ * as in conditions. Templates are stricter about arguments: each must be a number, and a call with
+ * no value (division by zero) is an error, not `null`. The result is a number, so a value that is
+ * one whole call keeps the number type.
  */
 
-/** How many arguments a function takes, and how it computes its result. */
-interface TemplateFunctionDef {
+import { TEMPLATE_FUNCTIONS } from './conditions/functions.js';
+
+/** How many arguments a function takes, and how a template writes it. */
+export interface TemplateFunctionDef {
   readonly minArgs: number;
   readonly maxArgs: number;
-  /** What the function does, for error hints. */
+  /** How the call is written, for error hints. */
   readonly usage: string;
-  apply(args: readonly number[]): number;
 }
 
-const TEMPLATE_FUNCTIONS = {
-  multiply: {
-    minArgs: 2,
-    maxArgs: Number.POSITIVE_INFINITY,
-    usage: 'multiply(a, b, …)',
-    apply: (args) => args.reduce((product, n) => product * n, 1),
-  },
-  add: {
-    minArgs: 2,
-    maxArgs: Number.POSITIVE_INFINITY,
-    usage: 'add(a, b, …)',
-    apply: (args) => args.reduce((sum, n) => sum + n, 0),
-  },
-  subtract: { minArgs: 2, maxArgs: 2, usage: 'subtract(a, b)', apply: ([a = 0, b = 0]) => a - b },
-  divide: {
-    minArgs: 2,
-    maxArgs: 2,
-    usage: 'divide(a, b)',
-    apply: ([a = 0, b = 0]) => {
-      // pipeline_ex's conditions yield 0 here; a silent 0 would hide the mistake.
-      if (b === 0) throw new RangeError('divide() by zero');
-      return a / b;
-    },
-  },
-  max: {
-    minArgs: 1,
-    maxArgs: Number.POSITIVE_INFINITY,
-    usage: 'max(a, b, …)',
-    apply: (args) => Math.max(...args),
-  },
-  min: {
-    minArgs: 1,
-    maxArgs: Number.POSITIVE_INFINITY,
-    usage: 'min(a, b, …)',
-    apply: (args) => Math.min(...args),
-  },
-  round: {
-    minArgs: 1,
-    maxArgs: 2,
-    usage: 'round(x) or round(x, digits)',
-    apply: ([x = 0, digits = 0]) => {
-      const scale = 10 ** Math.trunc(digits);
-      return Math.round(x * scale) / scale;
-    },
-  },
-  floor: { minArgs: 1, maxArgs: 1, usage: 'floor(x)', apply: ([x = 0]) => Math.floor(x) },
-  ceil: { minArgs: 1, maxArgs: 1, usage: 'ceil(x)', apply: ([x = 0]) => Math.ceil(x) },
-} as const satisfies Record<string, TemplateFunctionDef>;
+/** Every template function name, in the order hints list them. */
+export const TEMPLATE_FUNCTION_NAMES = [
+  'multiply',
+  'add',
+  'subtract',
+  'divide',
+  'max',
+  'min',
+  'round',
+  'floor',
+  'ceil',
+] as const satisfies readonly string[];
 
 /** The name of a template function. */
-export type TemplateFunctionName = keyof typeof TEMPLATE_FUNCTIONS;
-
-/** Every template function name, for hints. */
-export const TEMPLATE_FUNCTION_NAMES = Object.keys(TEMPLATE_FUNCTIONS) as TemplateFunctionName[];
+export type TemplateFunctionName = (typeof TEMPLATE_FUNCTION_NAMES)[number];
 
 /** The function named `name`, if templates have one. */
 export function templateFunction(name: string): TemplateFunctionDef | undefined {
-  return Object.hasOwn(TEMPLATE_FUNCTIONS, name)
-    ? TEMPLATE_FUNCTIONS[name as TemplateFunctionName]
+  const fn = TEMPLATE_FUNCTION_NAMES.some((known) => known === name)
+    ? TEMPLATE_FUNCTIONS.get(name)
     : undefined;
+  if (fn === undefined) return undefined;
+  return { minArgs: fn.minArgs, maxArgs: fn.maxArgs, usage: fn.templateSignature ?? fn.signature };
 }
 
 /**
@@ -83,11 +50,17 @@ export function templateFunction(name: string): TemplateFunctionDef | undefined 
  * applyTemplateFunction('multiply', [3, 4]); // 12
  */
 export function applyTemplateFunction(name: TemplateFunctionName, args: readonly unknown[]): number {
-  const numbers = args.map((arg, index) => {
+  const fn = TEMPLATE_FUNCTIONS.get(name);
+  if (fn === undefined) throw new Error(`internal: unknown template function ${name}`);
+  args.forEach((arg, index) => {
     if (typeof arg !== 'number' || !Number.isFinite(arg)) {
       throw new TypeError(`${name}() argument ${index + 1} is ${JSON.stringify(arg)}, not a number`);
     }
-    return arg;
   });
-  return TEMPLATE_FUNCTIONS[name].apply(numbers);
+  const result = fn.call(args);
+  // The shared implementation has no value for a division by zero (pipeline_ex's conditions yield 0
+  // there; a silent 0 would hide the mistake).
+  if (typeof result !== 'number')
+    throw new RangeError(name === 'divide' ? 'divide() by zero' : `${name}() has no value here`);
+  return result;
 }

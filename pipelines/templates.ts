@@ -12,6 +12,9 @@
  * whose hint says what to write instead, so nothing renders as an empty string (pipeline_ex defect 6).
  */
 
+import type { Expr } from './conditions/ast.js';
+import { describeArity, TEMPLATE_FUNCTIONS } from './conditions/functions.js';
+import { parseCondition } from './conditions/parser.js';
 import { closestName } from './suggest.js';
 import {
   applyTemplateFunction,
@@ -105,9 +108,7 @@ export function parseTemplate(text: string): { segments: TemplateSegment[]; erro
     const inner = text.slice(open + 2, close).trim();
     const raw = text.slice(open, end);
     const call = CALL.exec(inner);
-    const expression = call
-      ? parseCall(call[1] ?? '', call[2] ?? '', raw, open, end)
-      : parseExpression(inner);
+    const expression = call ? parseCall(call[1] ?? '', inner, raw, open, end) : parseExpression(inner);
     if ('fn' in expression || 'root' in expression) {
       if (open > textStart) segments.push({ kind: 'text', text: text.slice(textStart, open) });
       segments.push(
@@ -125,13 +126,17 @@ export function parseTemplate(text: string): { segments: TemplateSegment[]; erro
   return { segments, errors };
 }
 
-const CALL = /^([A-Za-z_][A-Za-z0-9_]*)\s*\(([^()]*)\)$/;
-const NUMBER = /^-?\d+(\.\d+)?$/;
+/** A body that is a call: a name, `(`, and `)` at the end; the conditions parser reads the rest. */
+const CALL = /^([A-Za-z_][A-Za-z0-9_]*)\s*\([\s\S]*\)$/;
 
-/** `fn(a, b)`: a known function with numbers or paths as arguments, called with an allowed arity. */
+/**
+ * `fn(a, b)`: a known function called with an allowed arity, its arguments numbers or paths. The
+ * body is parsed by the conditions parser as a call expression, with the template functions, so an
+ * argument is what it is in a condition; templates then accept only number literals and paths.
+ */
 function parseCall(
   name: string,
-  argText: string,
+  body: string,
   raw: string,
   start: number,
   end: number,
@@ -144,31 +149,66 @@ function parseCall(
       hint: `${closest ? `did you mean '${closest}'? ` : ''}functions: ${TEMPLATE_FUNCTION_NAMES.join(', ')}`,
     };
   }
-  const texts = argText.trim() === '' ? [] : argText.split(',').map((arg) => arg.trim());
-  if (texts.length < fn.minArgs || texts.length > fn.maxArgs) {
+  const parsed = parseCondition(body, 0, { functions: TEMPLATE_FUNCTIONS, checkArity: false });
+  if (parsed.error !== undefined) {
     return {
-      message: `${name}() takes ${describeArity(fn)}, not ${texts.length}`,
+      message: `in ${name}(): ${parsed.error.message}`,
+      hint: parsed.error.hint ?? `write ${fn.usage}`,
+    };
+  }
+  const expr = parsed.expr;
+  if (expr?.kind !== 'call' || expr.name !== name) {
+    return {
+      message: `"${body}" is not one call of ${name}(): templates hold a path or one function call`,
+      hint: `compute the value in an earlier step or pass it as an input, then write ${fn.usage}`,
+    };
+  }
+  if (expr.args.length < fn.minArgs || expr.args.length > fn.maxArgs) {
+    return {
+      message: `${name}() takes ${describeArity(fn)}, not ${expr.args.length}`,
       hint: `write ${fn.usage}`,
     };
   }
   const args: TemplateArg[] = [];
-  for (const arg of texts) {
-    if (NUMBER.test(arg)) {
-      args.push({ kind: 'number', value: Number(arg) });
+  for (const [index, node] of expr.args.entries()) {
+    const text = body.slice(node.start, node.end);
+    const number = numberOf(node);
+    if (number !== undefined) {
+      args.push({ kind: 'number', value: number });
       continue;
     }
-    const expression = parseExpression(arg);
+    const path = pathOf(node, text);
+    if (path === undefined) {
+      return {
+        message: `in ${name}(): argument ${index + 1} "${text}" is not a number or a path`,
+        hint: `write ${fn.usage} with numbers or paths such as inputs.NAME`,
+      };
+    }
+    const expression = parseExpression(path);
     if (!('root' in expression)) return { ...expression, message: `in ${name}(): ${expression.message}` };
-    args.push({ kind: 'ref', ref: { ...expression, raw: arg, start, end } });
+    args.push({ kind: 'ref', ref: { ...expression, raw: path, start, end } });
   }
   return { fn: name as TemplateFunctionName, args, raw, start, end };
 }
 
-function describeArity(fn: { readonly minArgs: number; readonly maxArgs: number }): string {
-  if (fn.minArgs === fn.maxArgs) return `${fn.minArgs} argument${fn.minArgs === 1 ? '' : 's'}`;
-  return fn.maxArgs === Number.POSITIVE_INFINITY
-    ? `at least ${fn.minArgs} arguments`
-    : `${fn.minArgs} to ${fn.maxArgs} arguments`;
+/** A number literal argument (`2`, `-1.5`), or undefined. */
+function numberOf(node: Expr): number | undefined {
+  if (node.kind === 'literal') return typeof node.value === 'number' ? node.value : undefined;
+  if (node.kind === 'negate' && node.operand.kind === 'literal' && typeof node.operand.value === 'number')
+    return -node.operand.value;
+  return undefined;
+}
+
+/**
+ * The dotted path an argument is, or undefined. The conditions parser reads a trailing `.length`
+ * as the length function; in a template it stays the path it is written as (a list's `length`).
+ */
+function pathOf(node: Expr, text: string): string | undefined {
+  if (node.kind === 'path') return node.segments.join('.');
+  const [target] = node.kind === 'call' ? node.args : [];
+  if (node.kind === 'call' && node.name === 'length' && target?.kind === 'path' && text.endsWith('.length'))
+    return [...target.segments, 'length'].join('.');
+  return undefined;
 }
 
 function parseExpression(expression: string): Expression {

@@ -1,5 +1,6 @@
 import { type Expr, walk } from '../../pipelines/conditions/ast.js';
-import { type RefReader, valueAt } from '../../pipelines/conditions/evaluate.js';
+import type { RefReader } from '../../pipelines/conditions/evaluate.js';
+import { valueAtPath } from '../../pipelines/data-path.js';
 import { expandResults } from './expand-results.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
 import type { StepRunnerEvent } from './step-event.js';
@@ -41,7 +42,7 @@ export async function loadConditionReader(
     }),
   );
   return (root, path) => {
-    if (root !== 'steps') return valueAt(root === 'loop' ? event.loop : event[root], path);
+    if (root !== 'steps') return valueAtPath(root === 'loop' ? event.loop : event[root], path);
     const [name = '', ...fields] = path;
     const output = outputs.get(name);
     if (output === undefined) return undefined;
@@ -49,7 +50,7 @@ export async function loadConditionReader(
     // `skipped` and `reason` name the skip record `{skipped: true, reason}`, never an answer's fields.
     if (fields.length === 1 && (fields[0] === 'skipped' || fields[0] === 'reason') && !skipped.has(name))
       return undefined;
-    return valueAt(output.data, fields);
+    return valueAtPath(output.data, fields);
   };
 }
 

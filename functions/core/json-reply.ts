@@ -1,11 +1,13 @@
-const FENCED_JSON = /```(?:json)?\s*\n([\s\S]*?)\n```/;
+import { fencedBlocks } from './markdown-code.js';
 
 /**
  * The JSON value a model replied with, if it replied with JSON: the whole text, or the first fenced
- * ```json block (models often wrap JSON in one). Undefined for prose.
+ * ```json block (models often wrap JSON in one; a fence with no language counts, and `~~~` or longer
+ * fences too, see markdown-code.ts). Undefined for prose.
  */
 export function parseJsonReply(text: string): unknown {
-  for (const candidate of [text.trim(), FENCED_JSON.exec(text)?.[1]?.trim()]) {
+  const fenced = fencedBlocks(text).find((block) => block.language === '' || block.language === 'json');
+  for (const candidate of [text.trim(), fenced?.code.trim()]) {
     if (candidate === undefined || !/^[[{]/.test(candidate)) continue;
     try {
       return JSON.parse(candidate);
@@ -14,14 +16,4 @@ export function parseJsonReply(text: string): unknown {
     }
   }
   return undefined;
-}
-
-/** The value at a field path, or undefined when any field on the way is missing. */
-export function valueAtPath(value: unknown, path: readonly string[]): unknown {
-  let current = value;
-  for (const field of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[field];
-  }
-  return current;
 }

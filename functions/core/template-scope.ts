@@ -1,3 +1,4 @@
+import { valueAtPath } from '../../pipelines/data-path.js';
 import {
   evaluateCall,
   parseTemplate,
@@ -8,7 +9,6 @@ import {
 } from '../../pipelines/templates.js';
 import { TemplateUnresolvedError } from './errors.js';
 import { expandResults } from './expand-results.js';
-import { valueAtPath } from './json-reply.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
 import type { StepArtifact, StepRunnerEvent } from './step-event.js';
 import { dataStepOutput } from './steps/data-step-result.js';

@@ -1,3 +1,4 @@
+import { valueAtPath } from '../data-path.js';
 import type { Expr, RefRoot } from './ast.js';
 import { CONDITION_FUNCTIONS } from './functions.js';
 import { asNumber, containsValue, isTruthy, jsonEquals, order } from './values.js';
@@ -27,6 +28,17 @@ export function evaluateCondition(expr: Expr, read: RefReader): boolean {
   return isTruthy(evaluate(expr, read, undefined));
 }
 
+/**
+ * Whether a per-item condition holds for `item`: a tree whose references are rooted at `item` (a
+ * data_transform filter's condition, see `item-condition.ts`).
+ */
+export function evaluateInItemScope(expr: Expr, item: unknown): boolean {
+  const noRoots: RefReader = (root) => {
+    throw new Error(`internal: a per-item condition read ${root}`);
+  };
+  return isTruthy(evaluate(expr, noRoots, { value: item }));
+}
+
 /** A missing value is `null`, and so is a number that is not finite (`1 / 0`). */
 function normalize(value: unknown): unknown {
   if (value === undefined) return null;
@@ -44,7 +56,7 @@ function evaluate(expr: Expr, read: RefReader, item: { value: unknown } | undefi
     case 'ref':
       if (expr.root === 'item') {
         if (item === undefined) throw new Error('internal: item reference outside a per-item condition');
-        return valueAt(item.value, expr.path);
+        return valueAtPath(item.value, expr.path);
       }
       return read(expr.root, expr.path);
     case 'and':
@@ -124,15 +136,4 @@ function arithmetic(
     case '%':
       return b === 0 ? null : a % b;
   }
-}
-
-/** The value at a dotted path; list items are addressed by index (`items.0`). */
-export function valueAt(value: unknown, path: readonly string[]): unknown {
-  let current = value;
-  for (const field of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    if (Array.isArray(current) && !/^\d+$/.test(field)) return undefined;
-    current = (current as Record<string, unknown>)[field];
-  }
-  return current;
 }

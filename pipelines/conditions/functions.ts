@@ -1,23 +1,54 @@
 import { asNumber, isTruthy, lengthOf, numbersOf } from './values.js';
 
 /**
- * The functions conditions may call: pipeline_ex's library (§8) minus the clock. Every function is
- * pure, so the step runner evaluating a condition twice (a retry) gets the same answer. Its
- * `contains`, `matches` and `between` functions are the operators of the same name (see the parser).
+ * The one function table of the pipeline language: every function conditions or templates may
+ * call, with its arity and implementation. Conditions may call pipeline_ex's library (§8) minus the
+ * clock; templates may call its arithmetic functions (reference §7: `{{multiply(inputs.count, 3)}}`).
+ * A function both may call (`max`, `min`, `round`, `floor`, `ceil`) is one entry with one arity and
+ * one implementation. Every function is pure, so the step runner evaluating a condition twice (a
+ * retry) gets the same answer. Its `contains`, `matches` and `between` functions are the operators of
+ * the same name (see the parser).
+ *
+ * An implementation never throws on data: a missing or mistyped argument gives `null`, as the
+ * conditions language wants. Templates are stricter and check their arguments first (see
+ * `template-functions.ts`).
  */
 
-/** One function: how many arguments it takes and what it computes. */
-export interface ConditionFunction {
+/** The languages that may call a function. */
+export type FunctionLanguage = 'condition' | 'template';
+
+/** One function: where it may be called, how many arguments it takes and what it computes. */
+export interface PipelineFunction {
   /** How the call is written, for hints: `startsWith(text, prefix)`. */
   readonly signature: string;
+  /** How a template writes it, when that differs from `signature` (templates pass numbers only). */
+  readonly templateSignature?: string;
   readonly minArgs: number;
+  /** `Number.POSITIVE_INFINITY` when there is no upper bound. */
   readonly maxArgs: number;
+  readonly languages: readonly FunctionLanguage[];
   /**
    * Index of an argument that is a per-item condition written as a string (`any(list, "x > 1")`);
    * it is parsed at load time and evaluated once per list item.
    */
   readonly predicateArg?: number;
   readonly call: (args: readonly unknown[], predicate?: (item: unknown) => boolean) => unknown;
+}
+
+/** A function conditions may call. */
+export type ConditionFunction = PipelineFunction;
+
+const CONDITION: readonly FunctionLanguage[] = ['condition'];
+const TEMPLATE: readonly FunctionLanguage[] = ['template'];
+const BOTH: readonly FunctionLanguage[] = ['condition', 'template'];
+
+/** How many arguments a function takes, in words: `2 arguments`, `1 to 2 arguments`, `at least 1 argument`. */
+export function describeArity(fn: Pick<PipelineFunction, 'minArgs' | 'maxArgs'>): string {
+  const plural = (n: number) => `${n} argument${n === 1 ? '' : 's'}`;
+  if (fn.minArgs === fn.maxArgs) return plural(fn.minArgs);
+  return fn.maxArgs === Number.POSITIVE_INFINITY
+    ? `at least ${plural(fn.minArgs)}`
+    : `${fn.minArgs} to ${plural(fn.maxArgs)}`;
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -46,10 +77,10 @@ function overItems(empty: unknown, test: (results: boolean[]) => unknown): Condi
   };
 }
 
-/** min/max of a list of numbers, or of two or more number arguments; `null` when there is none. */
+/** min/max of a list of numbers, or of number arguments; `null` when there is none. */
 function extreme(pick: (...values: number[]) => number): ConditionFunction['call'] {
   return (args) => {
-    const numbers = args.length === 1 ? numbersOf(args[0]) : args.map(asNumber);
+    const numbers = args.length === 1 && Array.isArray(args[0]) ? numbersOf(args[0]) : args.map(asNumber);
     if (numbers === undefined || numbers.length === 0 || numbers.some((n) => n === undefined)) return null;
     return pick(...(numbers as number[]));
   };
@@ -57,136 +88,275 @@ function extreme(pick: (...values: number[]) => number): ConditionFunction['call
 
 const SECONDS = { days: 86_400, hours: 3_600, minutes: 60, seconds: 1 } as const;
 
-/** Every function, by name. */
-export const CONDITION_FUNCTIONS: ReadonlyMap<string, ConditionFunction> = new Map<string, ConditionFunction>(
+/** Applies `fn` to number arguments; any other argument gives `null`. */
+function onNumbers(fn: (numbers: number[]) => number | null): ConditionFunction['call'] {
+  return (args) => {
+    const numbers = args.map(asNumber);
+    return numbers.some((n) => n === undefined) ? null : fn(numbers as number[]);
+  };
+}
+
+/** Every function, by name, with the languages that may call it. */
+export const PIPELINE_FUNCTIONS: ReadonlyMap<string, PipelineFunction> = new Map<string, PipelineFunction>([
+  // Strings
   [
-    // Strings
-    ['length', { signature: 'length(text_list_or_map)', minArgs: 1, maxArgs: 1, call: ([a]) => lengthOf(a) }],
-    [
-      'startsWith',
-      {
-        signature: 'startsWith(text, prefix)',
-        minArgs: 2,
-        maxArgs: 2,
-        call: ([a, b]) =>
-          str(a) !== undefined && str(b) !== undefined && (a as string).startsWith(b as string),
-      },
-    ],
-    [
-      'endsWith',
-      {
-        signature: 'endsWith(text, suffix)',
-        minArgs: 2,
-        maxArgs: 2,
-        call: ([a, b]) => str(a) !== undefined && str(b) !== undefined && (a as string).endsWith(b as string),
-      },
-    ],
-    [
-      'toLowerCase',
-      { signature: 'toLowerCase(text)', minArgs: 1, maxArgs: 1, call: onString((t) => t.toLowerCase()) },
-    ],
-    [
-      'toUpperCase',
-      { signature: 'toUpperCase(text)', minArgs: 1, maxArgs: 1, call: onString((t) => t.toUpperCase()) },
-    ],
-    ['trim', { signature: 'trim(text)', minArgs: 1, maxArgs: 1, call: onString((t) => t.trim()) }],
-    // Lists
-    [
-      'any',
-      {
-        signature: 'any(list, "per-item condition")',
-        minArgs: 1,
-        maxArgs: 2,
-        predicateArg: 1,
-        call: overItems(false, (r) => r.some(Boolean)),
-      },
-    ],
-    [
-      'all',
-      {
-        signature: 'all(list, "per-item condition")',
-        minArgs: 1,
-        maxArgs: 2,
-        predicateArg: 1,
-        call: overItems(false, (r) => r.every(Boolean)),
-      },
-    ],
-    [
-      'count',
-      {
-        signature: 'count(list, "per-item condition")',
-        minArgs: 1,
-        maxArgs: 2,
-        predicateArg: 1,
-        call: overItems(0, (r) => r.filter(Boolean).length),
-      },
-    ],
-    [
-      'sum',
-      {
-        signature: 'sum(list)',
-        minArgs: 1,
-        maxArgs: 1,
-        call: ([a]) => numbersOf(a)?.reduce((s, n) => s + n, 0) ?? null,
-      },
-    ],
-    [
-      'average',
-      {
-        signature: 'average(list)',
-        minArgs: 1,
-        maxArgs: 1,
-        call: ([a]) => {
-          const n = numbersOf(a);
-          return n && n.length > 0 ? n.reduce((s, x) => s + x, 0) / n.length : null;
-        },
-      },
-    ],
-    ['min', { signature: 'min(list) or min(a, b, …)', minArgs: 1, maxArgs: 16, call: extreme(Math.min) }],
-    ['max', { signature: 'max(list) or max(a, b, …)', minArgs: 1, maxArgs: 16, call: extreme(Math.max) }],
-    [
-      'isEmpty',
-      {
-        signature: 'isEmpty(value)',
-        minArgs: 1,
-        maxArgs: 1,
-        call: ([a]) => !isTruthy(a) || (typeof a === 'object' && lengthOf(a) === 0),
-      },
-    ],
-    // Numbers
-    ['abs', { signature: 'abs(number)', minArgs: 1, maxArgs: 1, call: onNumber(Math.abs) }],
-    ['round', { signature: 'round(number)', minArgs: 1, maxArgs: 1, call: onNumber(Math.round) }],
-    ['floor', { signature: 'floor(number)', minArgs: 1, maxArgs: 1, call: onNumber(Math.floor) }],
-    ['ceil', { signature: 'ceil(number)', minArgs: 1, maxArgs: 1, call: onNumber(Math.ceil) }],
-    [
-      'sqrt',
-      {
-        signature: 'sqrt(number)',
-        minArgs: 1,
-        maxArgs: 1,
-        call: onNumber((n) => (n < 0 ? null : Math.sqrt(n))),
-      },
-    ],
-    [
-      'pow',
-      {
-        signature: 'pow(base, exponent)',
-        minArgs: 2,
-        maxArgs: 2,
-        call: ([a, b]) => {
-          const x = asNumber(a);
-          const y = asNumber(b);
-          return x === undefined || y === undefined ? null : x ** y;
-        },
-      },
-    ],
-    // Durations, in seconds: pure arithmetic, unlike now().
-    ...Object.entries(SECONDS).map(([name, factor]): [string, ConditionFunction] => [
-      name,
-      { signature: `${name}(number)`, minArgs: 1, maxArgs: 1, call: onNumber((n) => n * factor) },
-    ]),
+    'length',
+    {
+      signature: 'length(text_list_or_map)',
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 1,
+      call: ([a]) => lengthOf(a),
+    },
   ],
-);
+  [
+    'startsWith',
+    {
+      signature: 'startsWith(text, prefix)',
+      languages: CONDITION,
+      minArgs: 2,
+      maxArgs: 2,
+      call: ([a, b]) => str(a) !== undefined && str(b) !== undefined && (a as string).startsWith(b as string),
+    },
+  ],
+  [
+    'endsWith',
+    {
+      signature: 'endsWith(text, suffix)',
+      languages: CONDITION,
+      minArgs: 2,
+      maxArgs: 2,
+      call: ([a, b]) => str(a) !== undefined && str(b) !== undefined && (a as string).endsWith(b as string),
+    },
+  ],
+  [
+    'toLowerCase',
+    {
+      signature: 'toLowerCase(text)',
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 1,
+      call: onString((t) => t.toLowerCase()),
+    },
+  ],
+  [
+    'toUpperCase',
+    {
+      signature: 'toUpperCase(text)',
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 1,
+      call: onString((t) => t.toUpperCase()),
+    },
+  ],
+  [
+    'trim',
+    {
+      signature: 'trim(text)',
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 1,
+      call: onString((t) => t.trim()),
+    },
+  ],
+  // Lists
+  [
+    'any',
+    {
+      signature: 'any(list, "per-item condition")',
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 2,
+      predicateArg: 1,
+      call: overItems(false, (r) => r.some(Boolean)),
+    },
+  ],
+  [
+    'all',
+    {
+      signature: 'all(list, "per-item condition")',
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 2,
+      predicateArg: 1,
+      call: overItems(false, (r) => r.every(Boolean)),
+    },
+  ],
+  [
+    'count',
+    {
+      signature: 'count(list, "per-item condition")',
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 2,
+      predicateArg: 1,
+      call: overItems(0, (r) => r.filter(Boolean).length),
+    },
+  ],
+  [
+    'sum',
+    {
+      signature: 'sum(list)',
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 1,
+      call: ([a]) => numbersOf(a)?.reduce((s, n) => s + n, 0) ?? null,
+    },
+  ],
+  [
+    'average',
+    {
+      signature: 'average(list)',
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 1,
+      call: ([a]) => {
+        const n = numbersOf(a);
+        return n && n.length > 0 ? n.reduce((s, x) => s + x, 0) / n.length : null;
+      },
+    },
+  ],
+  [
+    'min',
+    {
+      signature: 'min(list) or min(a, b, …)',
+      templateSignature: 'min(a, b, …)',
+      languages: BOTH,
+      minArgs: 1,
+      maxArgs: Number.POSITIVE_INFINITY,
+      call: extreme(Math.min),
+    },
+  ],
+  [
+    'max',
+    {
+      signature: 'max(list) or max(a, b, …)',
+      templateSignature: 'max(a, b, …)',
+      languages: BOTH,
+      minArgs: 1,
+      maxArgs: Number.POSITIVE_INFINITY,
+      call: extreme(Math.max),
+    },
+  ],
+  [
+    'isEmpty',
+    {
+      signature: 'isEmpty(value)',
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 1,
+      call: ([a]) => !isTruthy(a) || (typeof a === 'object' && lengthOf(a) === 0),
+    },
+  ],
+  // Numbers
+  [
+    'abs',
+    { signature: 'abs(number)', languages: CONDITION, minArgs: 1, maxArgs: 1, call: onNumber(Math.abs) },
+  ],
+  [
+    'round',
+    {
+      signature: 'round(x) or round(x, digits)',
+      languages: BOTH,
+      minArgs: 1,
+      maxArgs: 2,
+      call: onNumbers(([x = 0, digits = 0]) => {
+        const scale = 10 ** Math.trunc(digits);
+        return Math.round(x * scale) / scale;
+      }),
+    },
+  ],
+  ['floor', { signature: 'floor(x)', languages: BOTH, minArgs: 1, maxArgs: 1, call: onNumber(Math.floor) }],
+  ['ceil', { signature: 'ceil(x)', languages: BOTH, minArgs: 1, maxArgs: 1, call: onNumber(Math.ceil) }],
+  // Arithmetic of templates (conditions write the operators + - * / instead)
+  [
+    'multiply',
+    {
+      signature: 'multiply(a, b, …)',
+      languages: TEMPLATE,
+      minArgs: 2,
+      maxArgs: Number.POSITIVE_INFINITY,
+      call: onNumbers((n) => n.reduce((product, x) => product * x, 1)),
+    },
+  ],
+  [
+    'add',
+    {
+      signature: 'add(a, b, …)',
+      languages: TEMPLATE,
+      minArgs: 2,
+      maxArgs: Number.POSITIVE_INFINITY,
+      call: onNumbers((n) => n.reduce((sum, x) => sum + x, 0)),
+    },
+  ],
+  [
+    'subtract',
+    {
+      signature: 'subtract(a, b)',
+      languages: TEMPLATE,
+      minArgs: 2,
+      maxArgs: 2,
+      call: onNumbers(([a = 0, b = 0]) => a - b),
+    },
+  ],
+  [
+    'divide',
+    {
+      signature: 'divide(a, b)',
+      languages: TEMPLATE,
+      minArgs: 2,
+      maxArgs: 2,
+      // No value when dividing by zero (pipeline_ex answers 0, which would hide the mistake).
+      call: onNumbers(([a = 0, b = 0]) => (b === 0 ? null : a / b)),
+    },
+  ],
+  [
+    'sqrt',
+    {
+      signature: 'sqrt(number)',
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 1,
+      call: onNumber((n) => (n < 0 ? null : Math.sqrt(n))),
+    },
+  ],
+  [
+    'pow',
+    {
+      signature: 'pow(base, exponent)',
+      languages: CONDITION,
+      minArgs: 2,
+      maxArgs: 2,
+      call: ([a, b]) => {
+        const x = asNumber(a);
+        const y = asNumber(b);
+        return x === undefined || y === undefined ? null : x ** y;
+      },
+    },
+  ],
+  // Durations, in seconds: pure arithmetic, unlike now().
+  ...Object.entries(SECONDS).map(([name, factor]): [string, ConditionFunction] => [
+    name,
+    {
+      signature: `${name}(number)`,
+      languages: CONDITION,
+      minArgs: 1,
+      maxArgs: 1,
+      call: onNumber((n) => n * factor),
+    },
+  ]),
+]);
+
+/** The functions `language` may call, by name. */
+function functionsOf(language: FunctionLanguage): ReadonlyMap<string, PipelineFunction> {
+  return new Map([...PIPELINE_FUNCTIONS].filter(([, fn]) => fn.languages.includes(language)));
+}
+
+/** The functions conditions may call, by name. */
+export const CONDITION_FUNCTIONS: ReadonlyMap<string, PipelineFunction> = functionsOf('condition');
+
+/** The functions templates may call, by name. */
+export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, PipelineFunction> = functionsOf('template');
 
 /** pipeline_ex functions and built-ins refused here, with what to write instead. */
 export const REFUSED_FUNCTIONS: ReadonlyMap<string, string> = new Map([

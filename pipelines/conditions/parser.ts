@@ -1,5 +1,5 @@
 import type { CompareOp, ConditionError, Expr, ExprOf } from './ast.js';
-import { CONDITION_FUNCTIONS, REFUSED_FUNCTIONS } from './functions.js';
+import { CONDITION_FUNCTIONS, type PipelineFunction, REFUSED_FUNCTIONS } from './functions.js';
 import { type Token, tokenize } from './tokenizer.js';
 
 /**
@@ -40,6 +40,14 @@ class Stop {
   constructor(readonly error: ConditionError) {}
 }
 
+/** How another language of the pipeline (templates) uses this grammar. */
+export interface ParseOptions {
+  /** The functions calls may name; the conditions' functions by default. */
+  readonly functions?: ReadonlyMap<string, PipelineFunction>;
+  /** Whether a call's number of arguments is checked here (templates check it with their own message). */
+  readonly checkArity?: boolean;
+}
+
 /**
  * Parses a condition or expression. Offsets in the tree and the error are offsets of `text`, plus
  * `offset` (used for per-item conditions written inside a string of an outer condition).
@@ -47,7 +55,7 @@ class Stop {
  * @example
  * parseCondition("steps.triage.severity == 'high'").expr?.kind; // 'compare'
  */
-export function parseCondition(text: string, offset = 0): ParseResult {
+export function parseCondition(text: string, offset = 0, options: ParseOptions = {}): ParseResult {
   const { tokens, error } = tokenize(text);
   if (error) return { error: shift(error, offset) };
   if (tokens.length === 1) {
@@ -61,7 +69,7 @@ export function parseCondition(text: string, offset = 0): ParseResult {
     };
   }
   try {
-    const parser = new Parser(tokens, offset);
+    const parser = new Parser(tokens, offset, options);
     const expr = parser.or();
     parser.expectEnd();
     return { expr };
@@ -81,6 +89,7 @@ class Parser {
   constructor(
     private readonly tokens: readonly Token[],
     private readonly offset: number,
+    private readonly options: ParseOptions = {},
   ) {}
 
   or(): Expr {
@@ -258,13 +267,10 @@ class Parser {
   private call(name: Token): Expr {
     const refused = REFUSED_FUNCTIONS.get(name.text);
     if (refused !== undefined) this.fail(name, `${name.text}() is not available in conditions`, refused);
-    const fn = CONDITION_FUNCTIONS.get(name.text);
+    const functions = this.options.functions ?? CONDITION_FUNCTIONS;
+    const fn = functions.get(name.text);
     if (fn === undefined) {
-      this.fail(
-        name,
-        `unknown function ${name.text}()`,
-        `functions: ${[...CONDITION_FUNCTIONS.keys()].join(', ')}`,
-      );
+      this.fail(name, `unknown function ${name.text}()`, `functions: ${[...functions.keys()].join(', ')}`);
     }
     this.at++; // (
     const args: Expr[] = [];
@@ -291,10 +297,10 @@ class Parser {
     const close = this.next();
     if (close.kind !== 'rparen')
       this.fail(close, `expected "," or ")" but found ${describe(close)}`, `write ${fn?.signature}`);
-    if (fn && (args.length < fn.minArgs || args.length > fn.maxArgs)) {
+    if (fn && this.options.checkArity !== false && (args.length < fn.minArgs || args.length > fn.maxArgs)) {
       this.fail(
         name,
-        `${name.text}() takes ${fn.minArgs === fn.maxArgs ? fn.minArgs : `${fn.minArgs} to ${fn.maxArgs}`} argument(s), not ${args.length}`,
+        `${name.text}() takes ${fn.minArgs === fn.maxArgs ? fn.minArgs : fn.maxArgs === Number.POSITIVE_INFINITY ? `at least ${fn.minArgs}` : `${fn.minArgs} to ${fn.maxArgs}`} argument(s), not ${args.length}`,
         `write ${fn.signature}`,
       );
     }

@@ -30,7 +30,9 @@ export function jsonEquals(a: unknown, b: unknown): boolean {
   return (
     leftKeys.length === Object.keys(right).length &&
     leftKeys.every(
-      (key) => key in rightRecord && jsonEquals((left as Record<string, unknown>)[key], rightRecord[key]),
+      (key) =>
+        Object.hasOwn(rightRecord, key) &&
+        jsonEquals((left as Record<string, unknown>)[key], rightRecord[key]),
     )
   );
 }

@@ -1,4 +1,5 @@
-import { evaluateItemCondition, parseItemCondition, valueAt } from '../../../pipelines/item-condition.js';
+import { valueAtPath } from '../../../pipelines/data-path.js';
+import { evaluateItemCondition, parseItemCondition } from '../../../pipelines/item-condition.js';
 import type { AggregateFunction, DataOperation } from '../../../pipelines/steps/data-transform.js';
 import { ElexirionError, ErrorName } from '../errors.js';
 
@@ -50,7 +51,8 @@ function applyOperation(
       // The loader rejects conditions that do not parse.
       const condition = parsed && 'condition' in parsed ? parsed.condition : undefined;
       return items.filter((item) => {
-        const fieldValue = operation.field === undefined ? item : valueAt(item, operation.field.split('.'));
+        const fieldValue =
+          operation.field === undefined ? item : valueAtPath(item, operation.field.split('.'));
         return condition
           ? evaluateItemCondition(condition, item, fieldValue)
           : evaluateItemCondition({ kind: 'truthy', path: [] }, item, fieldValue);
@@ -60,22 +62,27 @@ function applyOperation(
       return items.map((item) => mapItem(item, operation));
     case 'aggregate': {
       const path = operation.field?.split('.');
-      return aggregate(path ? items.map((item) => valueAt(item, path)) : items, operation.function ?? 'sum');
+      return aggregate(
+        path ? items.map((item) => valueAtPath(item, path)) : items,
+        operation.function ?? 'sum',
+      );
     }
     case 'join': {
       const right = listOf(resolveSource(operation.right_source), 'join (right_source)', index);
       const key = operation.join_key.split('.');
       const left = (operation.left_field ?? operation.join_key).split('.');
       return items.map((item) => {
-        const wanted = valueAt(item, left);
-        const match = right.find((candidate) => wanted !== undefined && valueAt(candidate, key) === wanted);
+        const wanted = valueAtPath(item, left);
+        const match = right.find(
+          (candidate) => wanted !== undefined && valueAtPath(candidate, key) === wanted,
+        );
         return isMap(item) && isMap(match) ? { ...item, ...match } : item;
       });
     }
     case 'group_by': {
       const groups: Record<string, unknown[]> = {};
       for (const item of items) {
-        const key = textOf(valueAt(item, operation.field.split('.')));
+        const key = textOf(valueAtPath(item, operation.field.split('.')));
         if (!Object.hasOwn(groups, key)) groups[key] = [];
         groups[key]?.push(item);
       }
@@ -85,7 +92,7 @@ function applyOperation(
       const path = operation.field.split('.');
       const sign = operation.order === 'desc' ? -1 : 1;
       // Array.prototype.sort is stable; missing values go last in either order.
-      return [...items].sort((a, b) => compareForSort(valueAt(a, path), valueAt(b, path), sign));
+      return [...items].sort((a, b) => compareForSort(valueAtPath(a, path), valueAtPath(b, path), sign));
     }
   }
 }
@@ -94,7 +101,7 @@ function mapItem(item: unknown, operation: Extract<DataOperation, { operation: '
   if (!isMap(item)) return item;
   if (operation.field === undefined) return { ...item, ...operation.mapping };
   const path = operation.field.split('.');
-  const current = valueAt(item, path);
+  const current = valueAtPath(item, path);
   let next = current;
   if (operation.mapping !== undefined) {
     const key = textOf(current);
@@ -173,7 +180,7 @@ function withValueAt(
 ): Record<string, unknown> {
   const [head = '', ...rest] = path;
   if (rest.length === 0) return { ...item, [head]: value };
-  const inner = item[head];
+  const inner = Object.hasOwn(item, head) ? item[head] : undefined;
   return { ...item, [head]: withValueAt(isMap(inner) ? inner : {}, rest, value) };
 }
 

@@ -1,4 +1,5 @@
-import { evaluateCondition, valueAt } from '../../../pipelines/conditions/evaluate.js';
+import { evaluateCondition } from '../../../pipelines/conditions/evaluate.js';
+import { valueAtPath } from '../../../pipelines/data-path.js';
 import type { LoopItemsStepSpec } from '../../../statemachines/types.js';
 import { loadConditionReader } from '../condition-reader.js';
 import { ElexirionError, ErrorName } from '../errors.js';
@@ -74,7 +75,7 @@ async function firstBreak(
       ...(event.loop === undefined ? {} : { parent: event.loop }),
     };
     const holds = evaluateCondition(condition, (root, path) =>
-      root === 'loop' ? valueAt(loop, path) : read(root, path),
+      root === 'loop' ? valueAtPath(loop, path) : read(root, path),
     );
     if (holds) return index;
   }

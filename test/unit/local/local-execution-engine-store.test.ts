@@ -32,10 +32,20 @@ function slowStore(inner: ArtifactStore, log: string[]): ArtifactStore {
 describe('LocalExecutionEngine with a store', () => {
   it('lets whenIdle wait for an execution whose start is still being stored, without starving it', async () => {
     // Prepare: a start whose first write is on I/O when whenIdle is asked
-    const { engine, changes } = engineOver(slowStore(new MemoryArtifactStore(), []), async (step) => step);
+    const store = slowStore(new MemoryArtifactStore(), []);
+    const { engine, changes } = engineOver(store, async (step) => step);
     const machine = await engine.deployStateMachine('m', CHAIN);
+    const put = store.putJson.bind(store);
+    let writing = () => {};
+    const firstWrite = new Promise<void>((resolve) => {
+      writing = resolve;
+    });
+    store.putJson = (key, value) => {
+      writing();
+      return put(key, value);
+    };
     const started = engine.startExecution(machine, 'run-1', {});
-    await Promise.resolve();
+    await firstWrite;
 
     // Act: a whenIdle that spun on a settled promise would never let the write finish
     const idle = engine.whenIdle();

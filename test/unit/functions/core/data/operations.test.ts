@@ -110,6 +110,36 @@ describe('applyOperations', () => {
     );
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'reads an inherited name like %s as a missing field, in fields and in item conditions',
+    (name) => {
+      const operations = (field: string): DataOperation[] => [
+        { operation: 'filter', field },
+        { operation: 'filter', field: `meta.${field}` },
+        { operation: 'filter', condition: field },
+        { operation: 'filter', condition: `${field} != null` },
+        { operation: 'filter', condition: `meta.${field} == 'x'` },
+        { operation: 'aggregate', field, function: 'count' },
+        { operation: 'group_by', field },
+        { operation: 'sort', field: `meta.${field}`, order: 'desc' },
+        { operation: 'map', field, mapping: { null: 'none' } },
+      ];
+      const missing = operations('no_such_field').map((operation) => run([operation]));
+      const inherited = operations(name).map((operation) => run([operation]));
+      expect(JSON.stringify(inherited)).toBe(JSON.stringify(missing).replaceAll('no_such_field', name));
+      expect(inherited.slice(0, 3)).toEqual([[], [], []]);
+      expect(inherited[5]).toBe(0);
+      expect(Object.keys(inherited[6] as object)).toEqual(['null']);
+    },
+  );
+
+  it('reads list items by index in fields and item conditions, like templates and conditions', () => {
+    const names = (operation: DataOperation) =>
+      (run([operation]) as { name: string }[]).map((item) => item.name);
+    expect(names({ operation: 'filter', condition: "tags.0 == 'x'" })).toEqual(['a']);
+    expect(names({ operation: 'filter', field: 'tags.1' })).toEqual(['b']);
+  });
+
   it.each([
     [[1], 'list'],
     [{}, 'map'],
