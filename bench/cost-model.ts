@@ -17,15 +17,15 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { MockProvider } from '../functions/core/providers/mock-provider.js';
 import { resolveRunInputs } from '../functions/core/run-inputs.js';
-import type { StepRunnerDeps } from '../functions/core/step-runner.js';
+import type { StepRunnerDeps } from '../functions/core/step-runner-deps.js';
 import { DEFAULT_HANDLER_MEMORY_MB } from '../infra/constructs/handler-function.js';
 import { STEP_RUNNER_MEMORY_MB } from '../infra/constructs/step-runner.js';
 import { LOCAL_TENANT, startLocalStack } from '../local/emulators.js';
 import { createLocalDeps } from '../local/local-deps.js';
 import { runPipelineLocally } from '../local/run-pipeline.js';
+import type { AslObject, SpecBundle } from '../pipelines/contract/spec-bundle.js';
 import { loadPipeline } from '../pipelines/loader.js';
 import { compilePipeline } from '../statemachines/compile.js';
-import type { AslObject, SpecBundle } from '../statemachines/types.js';
 
 /** Runs per pipeline, after one warm-up run; counts are the same every run, durations are medians. */
 const RUNS = 5;

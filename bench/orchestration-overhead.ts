@@ -14,11 +14,12 @@ import { performance } from 'node:perf_hooks';
 import type { Provider } from '../functions/core/ports/provider.js';
 import { MockProvider } from '../functions/core/providers/mock-provider.js';
 import { startRun } from '../functions/core/run-lifecycle.js';
-import { isStepRef, type StepRef } from '../functions/core/step-event.js';
+import { isStepRef } from '../functions/core/step-event.js';
 import { handleStepRunnerEvent } from '../functions/core/step-runner-handler.js';
 import { LOCAL_TENANT, startLocalStack } from '../local/emulators.js';
 import { createLocalDeps } from '../local/local-deps.js';
 import { runPipelineLocally } from '../local/run-pipeline.js';
+import type { StepRef } from '../pipelines/contract/step-event.js';
 import { loadPipeline } from '../pipelines/loader.js';
 import { compilePipeline } from '../statemachines/compile.js';
 

@@ -1,12 +1,7 @@
 import packageJson from '../package.json' with { type: 'json' };
 import { closestName } from '../pipelines/suggest.js';
+import type { Command } from './command.js';
 import { type CliIo, ExitCode, UsageError } from './io.js';
-
-/** A subcommand: its help text and what it does. */
-export interface Command {
-  readonly help: string;
-  run(args: string[], io: CliIo): Promise<number>;
-}
 
 /**
  * Each subcommand's one-line summary, and its module, imported only when the command runs: the

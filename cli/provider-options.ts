@@ -6,7 +6,8 @@ import {
   type ProviderMode,
   providerSettingsFromEnv,
 } from '../functions/core/providers/provider-router.js';
-import type { ModelFamily, SpecBundle } from '../statemachines/types.js';
+import type { ModelFamily } from '../pipelines/contract/models.js';
+import type { SpecBundle } from '../pipelines/contract/spec-bundle.js';
 import { type CliIo, UsageError } from './io.js';
 
 const PROVIDER_MODES: readonly ProviderMode[] = ['auto', 'mock', 'anthropic', 'gemini'];

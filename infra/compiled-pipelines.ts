@@ -1,8 +1,8 @@
 import { join } from 'node:path';
+import type { AslObject, ChildStateMachine, SpecBundle } from '../pipelines/contract/spec-bundle.js';
 import { formatIssues } from '../pipelines/format-issues.js';
 import { loadPipeline } from '../pipelines/loader.js';
 import { compilePipeline } from '../statemachines/compile.js';
-import type { AslObject, ChildStateMachine, SpecBundle } from '../statemachines/types.js';
 import type { TenantConfig } from './tenant-config.js';
 
 /**

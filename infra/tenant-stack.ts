@@ -4,7 +4,7 @@ import { Annotations, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import { listStates } from '../local/definition-states.js';
-import { Placeholder } from '../statemachines/types.js';
+import { Placeholder } from '../pipelines/contract/spec-bundle.js';
 import type { CompiledPipeline } from './compiled-pipelines.js';
 import { ArtifactBucket } from './constructs/artifact-bucket.js';
 import { REPO_ROOT } from './constructs/handler-function.js';

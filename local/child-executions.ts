@@ -1,5 +1,6 @@
-import { START_EXECUTION_SYNC } from '../statemachines/types.js';
-import type { ExecuteOptions, ExecutionResult, TaskHandler } from './executor.js';
+import { type AslObject, START_EXECUTION_SYNC } from '../pipelines/contract/spec-bundle.js';
+import { listStates } from './definition-states.js';
+import type { ExecuteOptions, ExecutionResult, TaskHandler } from './execution-options.js';
 
 /** Runs a definition the way `executeStateMachine` does; passed in, so the two modules do not import each other. */
 export type Execute = (
@@ -50,4 +51,34 @@ export function withChildExecutions(
     );
   };
   return { ...handlers, [START_EXECUTION_SYNC]: startChild };
+}
+
+/** Whether `definition` has a `.sync` Task starting a child execution. */
+export function startsChildren(definition: AslObject): boolean {
+  return listStates(definition).some(({ state }) => state.Resource === START_EXECUTION_SYNC);
+}
+
+/**
+ * The machines the `.sync` Tasks of `definition` start, and theirs, by ARN, as `machineNamed` finds
+ * them: what `childMachines` needs for each child execution to run in-process in its parent's
+ * interpreter.
+ */
+export async function childMachinesOf(
+  definition: AslObject,
+  machineNamed: (arn: string) => Promise<AslObject | undefined>,
+  found: Record<string, AslObject> = {},
+): Promise<Record<string, AslObject>> {
+  for (const { state } of listStates(definition)) {
+    const arn = (state.Parameters as { StateMachineArn?: unknown } | undefined)?.StateMachineArn;
+    if (state.Resource !== START_EXECUTION_SYNC || typeof arn !== 'string' || arn in found) continue;
+    const child = await machineNamed(arn);
+    if (!child) {
+      const error = new Error(`no state machine ${arn}, which a machine being started starts`);
+      error.name = 'StateMachineDoesNotExist';
+      throw error;
+    }
+    found[arn] = child;
+    await childMachinesOf(child, machineNamed, found);
+  }
+  return found;
 }

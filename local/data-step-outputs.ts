@@ -1,9 +1,9 @@
 import { artifactKeys } from '../functions/core/artifact-keys.js';
 import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
 import type { RunRecord } from '../functions/core/ports/run-store.js';
-import { DATA_STEP_KINDS } from '../functions/core/step-event.js';
 import type { DataStepArtifact } from '../functions/core/steps/data-step-result.js';
-import type { SpecBundle } from '../statemachines/types.js';
+import type { SpecBundle } from '../pipelines/contract/spec-bundle.js';
+import { DATA_STEP_KINDS } from '../pipelines/contract/step-event.js';
 
 /**
  * `STEP/ATTEMPT.json` under a run's `steps/`: an attempt's artifact (not a batch manifest or result,

@@ -17,13 +17,16 @@ import { handleStepRunnerEvent } from '../functions/core/step-runner-handler.js'
 import { DynamoApiKeyStore } from '../functions/core/stores/dynamo-api-key-store.js';
 import { startFromInboxObject } from '../functions/core/triggers/inbox-trigger.js';
 import type { TriggerOutcome } from '../functions/core/triggers/trigger-run.js';
-import { type ModelFamily, Placeholder } from '../statemachines/types.js';
+import type { ModelFamily } from '../pipelines/contract/models.js';
+import { Placeholder } from '../pipelines/contract/spec-bundle.js';
 import { createApiHttpServer } from './api-http-server.js';
 import { LOCAL_TENANT, type LocalStackOptions, startLocalStack } from './emulators.js';
 import { InFlight } from './in-flight.js';
 import { watchInbox } from './inbox-watcher.js';
 import { createLocalDeps } from './local-deps.js';
-import { LocalExecutionEngine, PROCESS_DIED, shippedMachinesOn } from './local-execution-engine.js';
+import { PROCESS_DIED } from './local-execution.js';
+import { LocalExecutionEngine } from './local-execution-engine.js';
+import { shippedMachinesOn } from './shipped-machines.js';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {

@@ -1,41 +1,13 @@
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
-import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
 import { withChildExecutions } from './child-executions.js';
 import { type DefinitionState, listStates } from './definition-states.js';
 import { inlineDistributedMaps } from './distributed-map.js';
+import type { ExecuteOptions, ExecutionResult, TaskHandler } from './execution-options.js';
 import { checkPayloadLimit, type PayloadLimitError } from './payload-limit.js';
 
 type RunOptions = NonNullable<Parameters<StateMachine['run']>[1]>;
 type JsonValue = Parameters<StateMachine['run']>[0];
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
-
-/** An entry of the interpreter's event log (StateEntered, StateExited, StateRetried, StateFailed, …). */
-export type ExecutionEvent =
-  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
-
-/** Serves a Task in-process: receives the state's input after `Parameters`, returns its result. */
-export type TaskHandler = (input: unknown) => Promise<unknown>;
-
-/** Options of {@link executeStateMachine}. */
-export interface ExecuteOptions {
-  /** Handlers keyed by a Task's `Resource` exactly as the ASL spells it (`${StepRunnerArn}`). */
-  readonly taskHandlers: Readonly<Record<string, TaskHandler>>;
-  /** Becomes `$$.Execution.Name`. */
-  readonly executionName: string;
-  /** `none` skips Retry and Wait delays (tests); `real` keeps the definition's. Default: `real`. */
-  readonly retryDelay?: 'real' | 'none';
-  /** Told about every event of the execution, nested Map and Parallel states included. */
-  readonly onEvent?: (event: ExecutionEvent) => void;
-  /** Aborting stops the execution; the returned promise rejects with the signal's reason. */
-  readonly abortSignal?: AbortSignal;
-  /**
-   * Child state machines (nested pipelines) by the placeholder their parent's `startExecution.sync:2`
-   * Tasks name; each such Task runs its child in-process (see `child-executions.ts`).
-   */
-  readonly childMachines?: Readonly<Record<string, object>>;
-  /** The S3 store Distributed Maps read their items from and write their results to. */
-  readonly artifacts?: ArtifactStore;
-}
 
 /**
  * Definitions asl-validator has accepted, by their JSON. It compiles all its schemas anew on each
@@ -48,11 +20,6 @@ function rememberValidated(text: string): void {
   if (VALIDATED.size >= MAX_VALIDATED) VALIDATED.delete(VALIDATED.values().next().value as string);
   VALIDATED.add(text);
 }
-
-/** How an execution ended, as `DescribeExecution` would report it. */
-export type ExecutionResult =
-  | { readonly status: 'SUCCEEDED'; readonly output: unknown }
-  | { readonly status: 'FAILED'; readonly error: string; readonly cause: string };
 
 /**
  * Runs a JSONPath ASL definition in aws-local-stepfunctions, with every Task served in-process by the

@@ -3,11 +3,11 @@ import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
 import type { Provider } from '../functions/core/ports/provider.js';
 import type { RunStore } from '../functions/core/ports/run-store.js';
 import { PromptPackRegistry } from '../functions/core/prompt-packs/pack-registry.js';
-import type { StepRunnerDeps } from '../functions/core/step-runner.js';
+import type { StepRunnerDeps } from '../functions/core/step-runner-deps.js';
 import { DynamoPromptPackStore } from '../functions/core/stores/dynamo-prompt-pack-store.js';
 import { DynamoRunStore } from '../functions/core/stores/dynamo-run-store.js';
 import { S3ArtifactStore } from '../functions/core/stores/s3-artifact-store.js';
-import type { ModelFamily } from '../statemachines/types.js';
+import type { ModelFamily } from '../pipelines/contract/models.js';
 import type { LocalStack } from './emulators.js';
 
 /** The local stack's stores: the same S3 and DynamoDB adapters the Lambda uses, pointed at the emulators. */

@@ -1,4 +1,4 @@
-import type { AslObject } from '../statemachines/types.js';
+import type { AslObject } from '../pipelines/contract/spec-bundle.js';
 
 /**
  * A copy of a definition that starts at `state`, keeping only the top-level states reachable from it

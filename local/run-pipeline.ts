@@ -5,16 +5,17 @@ import {
   finishRun,
   startRun,
 } from '../functions/core/run-lifecycle.js';
-import type { StepRef } from '../functions/core/step-event.js';
-import type { StepRunnerDeps } from '../functions/core/step-runner.js';
+import type { StepRunnerDeps } from '../functions/core/step-runner-deps.js';
 import { handleStepRunnerEvent } from '../functions/core/step-runner-handler.js';
 import {
   type AslObject,
   type ChildStateMachine,
   Placeholder,
   type SpecBundle,
-} from '../statemachines/types.js';
-import { type ExecuteOptions, executeStateMachine } from './executor.js';
+} from '../pipelines/contract/spec-bundle.js';
+import type { StepRef } from '../pipelines/contract/step-event.js';
+import type { ExecuteOptions } from './execution-options.js';
+import { executeStateMachine } from './executor.js';
 
 /** Told about each step-runner call as it happens, to show progress. */
 export interface StepObserver {

@@ -1,9 +1,9 @@
 import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
 import type { RunRecord, RunStore, RunUsage } from '../functions/core/ports/run-store.js';
 import { controlFlowResults } from '../functions/core/run-results.js';
-import type { StepArtifact } from '../functions/core/step-event.js';
 import { type StepReport, stepReports } from '../functions/core/step-reports.js';
-import type { SpecBundle } from '../statemachines/types.js';
+import type { SpecBundle } from '../pipelines/contract/spec-bundle.js';
+import type { StepArtifact } from '../pipelines/contract/step-event.js';
 import { dataStepOutputs } from './data-step-outputs.js';
 
 /** A run as `run --json` and `show` present it: the record, each step, and the final outputs. */

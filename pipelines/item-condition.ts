@@ -1,6 +1,6 @@
-import type { Expr } from './conditions/ast.js';
 import { evaluateInItemScope } from './conditions/evaluate.js';
 import { parseCondition } from './conditions/parser.js';
+import type { Expr } from './contract/condition-ast.js';
 
 /**
  * The item-level condition of a `data_transform` filter (pipeline_ex's transformer grammar, made

@@ -1,5 +1,5 @@
-import { walk } from './conditions/ast.js';
 import { compileExpression } from './conditions/source.js';
+import { walk } from './contract/condition-ast.js';
 import { fieldName, pipelineError } from './issues.js';
 import { parseDataSource } from './loop-data-source.js';
 import { type LoopContext, type Problem, Scope, StepIndex } from './reference-scope.js';

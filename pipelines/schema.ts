@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { InputDecl } from './contract/step-options.js';
 import { claudeBatchStep } from './steps/claude-batch.js';
 import { claudeExtractStep } from './steps/claude-extract.js';
 import { claudeRobustStep } from './steps/claude-robust.js';
@@ -118,7 +119,7 @@ export const InputDeclSchema = z
     required: z.boolean().optional().describe('Default true unless a default is given.'),
     default: z.unknown().optional(),
   })
-  .describe('A run input, read in templates as {{inputs.NAME}}.');
+  .describe('A run input, read in templates as {{inputs.NAME}}.') satisfies z.ZodType<InputDecl>;
 
 const defaults = z
   .strictObject({
@@ -189,7 +190,6 @@ export type Step = z.infer<typeof StepSchema>;
 export type ClaudeStep = z.infer<typeof claudeStep>;
 export type GeminiStep = z.infer<typeof geminiStep>;
 export type SetVariableStep = z.infer<typeof setVariableStep>;
-export type InputDecl = z.infer<typeof InputDeclSchema>;
 export type Workflow = z.infer<typeof WorkflowSchema>;
 export type StepType = Step['type'];
 

@@ -12,9 +12,9 @@
  * whose hint says what to write instead, so nothing renders as an empty string (pipeline_ex defect 6).
  */
 
-import type { Expr } from './conditions/ast.js';
 import { describeArity, TEMPLATE_FUNCTIONS } from './conditions/functions.js';
 import { parseCondition } from './conditions/parser.js';
+import type { Expr } from './contract/condition-ast.js';
 import { closestName } from './suggest.js';
 import {
   applyTemplateFunction,

@@ -1,6 +1,10 @@
 import validateAsl from 'asl-validator';
+import {
+  type AslObject,
+  CHILD_STATE_MACHINE_PLACEHOLDER,
+  Placeholder,
+} from '../pipelines/contract/spec-bundle.js';
 import type { PipelineIssue } from '../pipelines/types.js';
-import { type AslObject, CHILD_STATE_MACHINE_PLACEHOLDER, Placeholder } from './types.js';
 
 /** ARNs of the right shape for the placeholders, so the validator's ARN checks stay on. */
 const FAKE_ARNS: Record<string, string> = {

@@ -1,11 +1,4 @@
-import type { Pipeline, PipelineIssue } from '../pipelines/types.js';
-import { contentHash } from './canonical-json.js';
-import { checkAsl } from './check.js';
-import { withExposedFields } from './exposed-fields.js';
-import { checkInputDefaults, checkLimits, type LimitEstimate, stateBytesBesideInputs } from './limits.js';
-import { emitSequence } from './sequence.js';
-import { type EmitContext, transition } from './steps/context.js';
-import { checkLiteralKeys } from './steps/literal-keys.js';
+import { contentHash } from '../pipelines/canonical-json.js';
 import {
   type AslObject,
   CHILD_STATE_MACHINE_PLACEHOLDER,
@@ -13,7 +6,14 @@ import {
   type SpecBundle,
   type StepSpec,
   type VersionedStepSpec,
-} from './types.js';
+} from '../pipelines/contract/spec-bundle.js';
+import type { Pipeline, PipelineIssue } from '../pipelines/types.js';
+import { checkAsl } from './check.js';
+import { withExposedFields } from './exposed-fields.js';
+import { checkInputDefaults, checkLimits, type LimitEstimate, stateBytesBesideInputs } from './limits.js';
+import { emitSequence } from './sequence.js';
+import { type EmitContext, transition } from './steps/context.js';
+import { checkLiteralKeys } from './steps/literal-keys.js';
 
 /** The first state: it gives the run its initial shape, so every later path exists. */
 export const INITIAL_STATE = '_Initialize';

@@ -1,7 +1,7 @@
+import type { AslObject, StepSpec } from '../pipelines/contract/spec-bundle.js';
 import type { Workflow } from '../pipelines/schema.js';
 import { allSteps } from '../pipelines/step-tree.js';
 import { EXPOSING_STEP_TYPES } from './conditions/state-values.js';
-import type { AslObject, StepSpec } from './types.js';
 
 /**
  * The compiler pass that decides which fields of LLM answers enter the state: exactly those some

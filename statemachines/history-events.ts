@@ -1,4 +1,4 @@
-import type { AslObject, AslValue } from './types.js';
+import type { AslObject, AslValue } from '../pipelines/contract/spec-bundle.js';
 
 /**
  * Estimates of how many execution history events a sub-graph adds, for the 25,000-event quota of a

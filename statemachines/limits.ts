@@ -1,7 +1,13 @@
-import type { InputDecl } from '../pipelines/schema.js';
+import {
+  type AslObject,
+  type AslValue,
+  type ChildStateMachine,
+  START_EXECUTION_SYNC,
+} from '../pipelines/contract/spec-bundle.js';
+import { jsonBytes, oversizedInputs, STATE_PAYLOAD_LIMIT_BYTES } from '../pipelines/contract/state-limits.js';
+import type { InputDecl } from '../pipelines/contract/step-options.js';
 import type { PipelineIssue } from '../pipelines/types.js';
 import { HISTORY_EVENT_QUOTA, stateEvents } from './history-events.js';
-import { type AslObject, type AslValue, type ChildStateMachine, START_EXECUTION_SYNC } from './types.js';
 
 /**
  * The compiler's check of Step Functions' quotas (a pass of `compile.ts`), on the definition and on
@@ -20,9 +26,6 @@ import { type AslObject, type AslValue, type ChildStateMachine, START_EXECUTION_
  *
  * Each estimate is reported; past a quota it is an error that says what to change.
  */
-
-/** Step Functions' limit on a state's input or output: 256 KiB. */
-export const STATE_PAYLOAD_LIMIT_BYTES = 262_144;
 
 /** Step Functions' limit on a state machine definition: 1 MiB. */
 export const DEFINITION_LIMIT_BYTES = 1_048_576;
@@ -85,45 +88,6 @@ export function checkLimits(
  */
 export function stateBytesBesideInputs(estimates: readonly LimitEstimate[]): number {
   return Math.max(...estimates.map((estimate) => estimate.stateBytes));
-}
-
-/** An input the execution state has no room for: its name, its size as JSON, and why it does not fit. */
-export interface OversizedInput {
-  readonly name: string;
-  readonly bytes: number;
-  /** Follows the input's name: `is 300002 bytes as JSON: …`. */
-  readonly reason: string;
-}
-
-/**
- * The inputs a run's execution state has no room for. The state holds every input beside up to
- * `stateBytes` (see {@link stateBytesBesideInputs}) and must fit Step Functions' 256 KiB; when it
- * would not, these are the largest inputs, largest first, without which the rest fits: the ones to
- * pass by reference. Empty when the inputs fit.
- *
- * @example
- * oversizedInputs({ doc: 'x'.repeat(300_000) }, 4096); // [{ name: 'doc', bytes: 300002, reason: 'is 300002 bytes …' }]
- */
-export function oversizedInputs(
-  inputs: Readonly<Record<string, unknown>>,
-  stateBytes: number,
-): OversizedInput[] {
-  const total = jsonBytes(inputs);
-  let excess = total + stateBytes - STATE_PAYLOAD_LIMIT_BYTES;
-  const largestFirst = Object.entries(inputs)
-    .map(([name, value]) => ({ name, bytes: jsonBytes(value) }))
-    .sort((a, b) => b.bytes - a.bytes);
-  const oversized: OversizedInput[] = [];
-  for (const { name, bytes } of largestFirst) {
-    if (excess <= 0) break;
-    excess -= bytes;
-    const reason =
-      `is ${bytes} bytes as JSON: with all the inputs (${total} bytes) and up to ${stateBytes} bytes of run ` +
-      `identity, variables and step references, the execution state could reach ${total + stateBytes} bytes, ` +
-      `over Step Functions' limit of ${STATE_PAYLOAD_LIMIT_BYTES} bytes (256 KiB) per state`;
-    oversized.push({ name, bytes, reason });
-  }
-  return oversized;
 }
 
 /**
@@ -302,10 +266,6 @@ function limitIssue(code: PipelineIssue['code'], message: string, hint: string):
 }
 
 /** Bytes of a value in the state, as Step Functions counts them: UTF-8 JSON. */
-function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value), 'utf8');
-}
-
 function kib(bytes: number): string {
   return `${Math.ceil(bytes / 1024)} KiB`;
 }

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
+import type { AslObject } from '../pipelines/contract/spec-bundle.js';
+import type { NestedOutput } from '../pipelines/contract/step-options.js';
 import type { Step } from '../pipelines/schema.js';
-import { type NestedOutput, nestedOutputs, type PipelineStep } from '../pipelines/steps/pipeline.js';
+import { nestedOutputs, type PipelineStep } from '../pipelines/steps/pipeline.js';
 import type { Pipeline } from '../pipelines/types.js';
 import { compileValue, fitsPassState, setParameter } from './steps/asl-values.js';
 import type { EmitContext } from './steps/context.js';
 import { checkLiteralKeys } from './steps/literal-keys.js';
-import type { AslObject } from './types.js';
 
 /**
  * What a nested pipeline step runs, and the scope it runs in. A child runs under its parent's run
@@ -137,4 +139,14 @@ function compiledInputs(
     setParameter(parameters, name, compileValue(value, [...path, name], ctx.report));
   }
   return parameters;
+}
+
+/**
+ * The placeholder of a nested pipeline's child state machine ARN, one per nesting step: `scope` is
+ * the dotted path of nesting steps (`report.summarize`). Keys hold only letters, digits and `_`; the
+ * hash keeps two scopes that differ only in punctuation apart.
+ */
+export function childStateMachinePlaceholder(scope: string): string {
+  const hash = createHash('sha256').update(scope).digest('hex').slice(0, 8);
+  return `\${ChildStateMachine_${scope.replace(/[^A-Za-z0-9]/g, '_')}_${hash}}`;
 }

@@ -1,5 +1,5 @@
-import { ErrorName, LAMBDA_SERVICE_ERRORS, TRANSIENT_ERRORS } from '../functions/core/errors.js';
-import type { AslObject } from './types.js';
+import { ErrorName, LAMBDA_SERVICE_ERRORS, TRANSIENT_ERRORS } from '../pipelines/contract/errors.js';
+import type { AslObject } from '../pipelines/contract/spec-bundle.js';
 
 /**
  * The retry policy of every step-runner Task, one retrier per error class. Jitter is FULL so that

@@ -1,6 +1,6 @@
+import type { AslObject, AslValue } from '../pipelines/contract/spec-bundle.js';
 import { setEventWeight, stateEvents } from './history-events.js';
 import { helperStateName } from './state-names.js';
-import type { AslObject, AslValue } from './types.js';
 
 /**
  * Renames every state of a sub-graph to `PREFIX.NAME`, nested Parallel branches and Map processors

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
 import { type CliIo, ExitCode, UsageError } from '../io.js';
 import { checkPipelineFile, type IssueJson, loadAndCompile } from '../load-pipeline-file.js';
-import type { Command } from '../main.js';
 
 /** `elexirion compile FILE [--out DIR] [--json]`: write the ASL and the spec bundle. */
 export const compileCommand: Command = {

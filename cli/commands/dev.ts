@@ -2,9 +2,9 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateApiKey } from '../../functions/core/api-keys.js';
 import { startDevServer } from '../../local/dev-server.js';
+import type { Command } from '../command.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';
 import { type CliIo, ExitCode, UsageError } from '../io.js';
-import type { Command } from '../main.js';
 import { PROVIDER_HELP, PROVIDER_OPTIONS, providerRouterFromFlags } from '../provider-options.js';
 
 /** The port `elexirion dev` listens on unless told otherwise. */
@@ -77,6 +77,18 @@ ${DATA_DIR_HELP}
       given === undefined
         ? `API key:  ${apiKey}\n          (new; pass --api-key or set ELEXIRION_API_KEY to keep one across restarts)`
         : `API key:  the one from ${values['api-key'] === undefined ? 'ELEXIRION_API_KEY' : '--api-key'}`;
+    // Listening for the signals before the banner says Ctrl+C stops the server: a client that reads
+    // the banner and signals at once must find the handlers there. After the first signal a second
+    // one gets Node's default handling: it ends the process at once.
+    const stopSignal = new Promise<NodeJS.Signals>((done) => {
+      const stop = (received: NodeJS.Signals) => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        done(received);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
     io.out.write(
       [
         `Elexirion dev server listening on ${server.url}`,
@@ -88,16 +100,7 @@ ${DATA_DIR_HELP}
         '',
       ].join('\n'),
     );
-    // After the first signal a second one gets Node's default handling: it ends the process at once.
-    const signal = await new Promise<NodeJS.Signals>((done) => {
-      const stop = (received: NodeJS.Signals) => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        done(received);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    const signal = await stopSignal;
     io.err.write(`${signal}: stopping\n`);
     await server.stop();
     io.err.write('stopped\n');

@@ -6,11 +6,11 @@ import {
   type OptimizerProvider,
   runOptimizerJob,
 } from '../../local/optimizer-job.js';
+import type { Command } from '../command.js';
 import { DATA_DIR_HELP } from '../data-dir.js';
 import { formatTable } from '../format.js';
 import { type CliIo, ExitCode, UsageError } from '../io.js';
 import { withLocalStores } from '../local-stores.js';
-import type { Command } from '../main.js';
 
 /** The CLI's provider modes, as the optimizer spells them. */
 const PROVIDERS: Readonly<Record<string, OptimizerProvider>> = {

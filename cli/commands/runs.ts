@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { LOCAL_TENANT } from '../../local/emulators.js';
+import type { Command } from '../command.js';
 import { DATA_DIR_HELP } from '../data-dir.js';
 import { formatDuration, formatTable, formatUsd } from '../format.js';
 import { type CliIo, ExitCode, UsageError } from '../io.js';
 import { withLocalStores } from '../local-stores.js';
-import type { Command } from '../main.js';
 
 /** `elexirion runs`: the most recent local runs. */
 export const runsCommand: Command = {

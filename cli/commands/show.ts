@@ -3,11 +3,11 @@ import { iterationSuffix } from '../../functions/core/iteration.js';
 import { LOCAL_TENANT } from '../../local/emulators.js';
 import { buildRunReport } from '../../local/run-report.js';
 import { describeCallBudget } from '../../statemachines/steps/claude-robust.js';
+import type { Command } from '../command.js';
 import { DATA_DIR_HELP } from '../data-dir.js';
 import { formatDuration, formatSeconds, formatTable, formatTokens, formatUsd } from '../format.js';
 import { type CliIo, ExitCode, UsageError } from '../io.js';
 import { withLocalStores } from '../local-stores.js';
-import type { Command } from '../main.js';
 
 /** `elexirion show RUN_ID`: one run's steps, attempts and artifacts. */
 export const showCommand: Command = {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
 import { type CliIo, ExitCode, UsageError } from '../io.js';
 import { checkPipelineFile, loadAndCompile } from '../load-pipeline-file.js';
-import type { Command } from '../main.js';
 
 /** `elexirion validate FILE… [--json]`: load, check and compile each file without running anything. */
 export const validateCommand: Command = {

@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Placeholder } from '../../statemachines/types.js';
+import { Placeholder } from '../../pipelines/contract/spec-bundle.js';
 import { awsRequestHandler } from '../core/aws-clients.js';
 import { cachedBundleLoader } from '../core/bundle-loader.js';
 import { DeployedPipelineCatalog } from '../core/catalog/deployed-catalog.js';

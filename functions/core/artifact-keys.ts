@@ -1,4 +1,4 @@
-import type { Iteration } from './iteration.js';
+import type { Iteration } from '../../pipelines/contract/step-event.js';
 
 /**
  * The one place S3 keys are spelled. Every key starts with `tenants/{tenantId}/`, so a tenant's IAM

@@ -1,4 +1,4 @@
-import type { SpecBundle } from '../../statemachines/types.js';
+import type { SpecBundle } from '../../pipelines/contract/spec-bundle.js';
 import { boundedCache } from './bounded-cache.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
 

@@ -1,7 +1,7 @@
+import type { RunIdentity } from '../../pipelines/contract/step-event.js';
 import type { EventPublisher, PlatformEvent } from './ports/event-publisher.js';
 import type { RunRecord } from './ports/run-store.js';
 import { type ExecutionOutcome, finishRun, type RunLifecycleDeps } from './run-lifecycle.js';
-import type { RunIdentity } from './step-event.js';
 
 /** What closing a run needs: the run lifecycle's stores and somewhere to send the event. */
 export interface RunCloserDeps extends RunLifecycleDeps {

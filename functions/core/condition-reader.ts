@@ -1,11 +1,11 @@
-import { type Expr, walk } from '../../pipelines/conditions/ast.js';
 import type { RefReader } from '../../pipelines/conditions/evaluate.js';
+import { type Expr, walk } from '../../pipelines/contract/condition-ast.js';
+import type { StepRunnerEvent } from '../../pipelines/contract/step-event.js';
 import { valueAtPath } from '../../pipelines/data-path.js';
 import { expandResults } from './expand-results.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
-import type { StepRunnerEvent } from './step-event.js';
+import type { StepOutput } from './step-output.js';
 import { dataStepOutput } from './steps/data-step-result.js';
-import type { StepOutput } from './template-scope.js';
 
 /**
  * What a condition reads during one evaluation: inputs, variables and the loop context from the

@@ -8,7 +8,7 @@ import { PromptPackRegistry } from './prompt-packs/pack-registry.js';
 import { providerSettingsFromEnv } from './providers/provider-router.js';
 import { keyedProviderRouter } from './secrets/keyed-provider-router.js';
 import { type KeySource, type ProviderKeys, secretsKeySource } from './secrets/provider-keys.js';
-import type { StepRunnerDeps } from './step-runner.js';
+import type { StepRunnerDeps } from './step-runner-deps.js';
 import { DynamoPromptPackStore } from './stores/dynamo-prompt-pack-store.js';
 import { DynamoRunStore } from './stores/dynamo-run-store.js';
 import { S3ArtifactStore } from './stores/s3-artifact-store.js';

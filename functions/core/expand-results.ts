@@ -1,5 +1,5 @@
 import type { ArtifactStore } from './ports/artifact-store.js';
-import type { StepOutput } from './template-scope.js';
+import type { StepOutput } from './step-output.js';
 
 /**
  * A result the state holds in place of a reference (a loop's iterations, a switch's branch, a

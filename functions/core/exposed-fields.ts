@@ -1,5 +1,6 @@
-import type { LlmStepSpec } from '../../statemachines/types.js';
-import { ElexirionError, ErrorName } from './errors.js';
+import { ErrorName } from '../../pipelines/contract/errors.js';
+import type { LlmStepSpec } from '../../pipelines/contract/spec-bundle.js';
+import { ElexirionError } from './errors.js';
 
 /**
  * The fields of an LLM answer that later Choice states read, copied into the step's reference in

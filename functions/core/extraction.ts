@@ -1,5 +1,5 @@
-import type { PostProcessingOperation } from '../../pipelines/steps/claude-extract.js';
-import type { ExtractionSpec } from '../../statemachines/types.js';
+import type { ExtractionSpec } from '../../pipelines/contract/spec-bundle.js';
+import type { PostProcessingOperation } from '../../pipelines/contract/step-options.js';
 import { fencedBlocks, markdownPieces } from './markdown-code.js';
 
 /**

@@ -1,8 +1,8 @@
-import type { LlmStepSpec } from '../../statemachines/types.js';
+import type { LlmStepSpec } from '../../pipelines/contract/spec-bundle.js';
+import type { StepArtifact, StepRef, StepRunnerEvent } from '../../pipelines/contract/step-event.js';
 import { FallbackUnavailableError } from './errors.js';
 import { exposedFields } from './exposed-fields.js';
-import type { StepArtifact, StepRef, StepRunnerEvent } from './step-event.js';
-import type { StepRunnerDeps } from './step-runner.js';
+import type { StepRunnerDeps } from './step-runner-deps.js';
 import {
   degradationOf,
   recordFailedAttempt,

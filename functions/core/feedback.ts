@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SpecBundle } from '../../statemachines/types.js';
+import type { SpecBundle } from '../../pipelines/contract/spec-bundle.js';
 import type { FeedbackRecord, RunStore } from './ports/run-store.js';
 import { RequestError } from './request-error.js';
 import { requireRun } from './run-lookup.js';

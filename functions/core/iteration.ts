@@ -1,11 +1,9 @@
+import type { Iteration } from '../../pipelines/contract/step-event.js';
 /**
  * Where one run of a step stands in the loops around it. A step in a loop body runs once per
  * iteration, and each run is numbered on its own: its attempts count from 1, its artifacts and
  * metrics are filed under its iteration, and a mock script can answer it alone (`review[1]`).
  */
-
-/** Each enclosing loop's `loop.index` (from 0), outermost first; e.g. `[1, 0]` in a nested loop. */
-export type Iteration = readonly number[];
 
 /**
  * The iteration a step runs in, read from the loop context the state machine passes (`loop`, whose

@@ -1,9 +1,9 @@
+import type { AslObject, ChildStateMachine, SpecBundle } from '../../pipelines/contract/spec-bundle.js';
 import { withFieldRanges } from '../../pipelines/issue-ranges.js';
 import { loadPipeline, loadPipelineFromString } from '../../pipelines/loader.js';
 import type { ReadTextFile } from '../../pipelines/pipeline-folder.js';
 import type { LoadResult, Pipeline, PipelineIssue } from '../../pipelines/types.js';
 import { compilePipeline } from '../../statemachines/compile.js';
-import type { AslObject, ChildStateMachine, SpecBundle } from '../../statemachines/types.js';
 
 /** A pipeline that loaded and compiled, or every issue that stopped it; `source` maps offsets to lines. */
 export type PipelineBuild =

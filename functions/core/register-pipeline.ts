@@ -1,8 +1,8 @@
+import type { AslObject } from '../../pipelines/contract/spec-bundle.js';
 import { formatIssue, formatIssues, positionOf } from '../../pipelines/format-issues.js';
 import { fieldName } from '../../pipelines/issues.js';
 import type { ReadTextFile } from '../../pipelines/pipeline-folder.js';
 import type { PipelineIssue } from '../../pipelines/types.js';
-import type { AslObject } from '../../statemachines/types.js';
 import { artifactKeys } from './artifact-keys.js';
 import { buildPipelineSource } from './pipeline-build.js';
 import type { ArtifactStore } from './ports/artifact-store.js';

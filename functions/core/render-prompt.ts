@@ -1,4 +1,4 @@
-import type { LlmStepSpec, PromptPartSpec } from '../../statemachines/types.js';
+import type { LlmStepSpec, PromptPartSpec } from '../../pipelines/contract/spec-bundle.js';
 import { type SessionStore, sessionTranscript } from './session-store.js';
 import { referencedSteps, type TemplateScope } from './template-scope.js';
 

@@ -1,6 +1,6 @@
-import type { InputDecl } from '../../pipelines/schema.js';
-import { oversizedInputs } from '../../statemachines/limits.js';
-import type { SpecBundle } from '../../statemachines/types.js';
+import type { SpecBundle } from '../../pipelines/contract/spec-bundle.js';
+import { oversizedInputs } from '../../pipelines/contract/state-limits.js';
+import type { InputDecl } from '../../pipelines/contract/step-options.js';
 
 /** A run input that does not fit its declaration, named so the caller can point at it. */
 export interface InputProblem {

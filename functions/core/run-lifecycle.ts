@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { SpecBundle } from '../../statemachines/types.js';
+import type { SpecBundle } from '../../pipelines/contract/spec-bundle.js';
+import type { RunIdentity } from '../../pipelines/contract/step-event.js';
 import { artifactKeys } from './artifact-keys.js';
 import { scoreRunOutcome } from './evaluators/score-run-outcome.js';
 import { iterationSuffix } from './iteration.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
 import type { AttemptRecord, RunRecord, RunStore, RunUsage } from './ports/run-store.js';
 import { storeRunResults } from './run-results.js';
-import type { RunIdentity } from './step-event.js';
 
 /** Stores a run needs to start and finish. */
 export interface RunLifecycleDeps {

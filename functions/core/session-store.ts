@@ -1,4 +1,4 @@
-import type { SessionRef } from '../../statemachines/types.js';
+import type { SessionRef } from '../../pipelines/contract/spec-bundle.js';
 import { artifactKeys } from './artifact-keys.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
 import type { ChatMessage } from './ports/provider.js';

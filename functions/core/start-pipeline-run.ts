@@ -1,4 +1,4 @@
-import { contentHash } from '../../statemachines/canonical-json.js';
+import { contentHash } from '../../pipelines/canonical-json.js';
 import type { ExecutionEngine } from './ports/execution-engine.js';
 import type { PipelineCatalog } from './ports/pipeline-catalog.js';
 import type { IdempotencyRecord, RunStatus } from './ports/run-store.js';

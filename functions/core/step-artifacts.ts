@@ -1,9 +1,9 @@
-import type { SpecBundle } from '../../statemachines/types.js';
+import type { SpecBundle } from '../../pipelines/contract/spec-bundle.js';
+import type { StepArtifact } from '../../pipelines/contract/step-event.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
 import type { RunStore } from './ports/run-store.js';
 import { RequestError } from './request-error.js';
 import { requireRun } from './run-lookup.js';
-import type { StepArtifact } from './step-event.js';
 import { llmStepNames } from './step-reports.js';
 
 /** What reading an artifact needs. */

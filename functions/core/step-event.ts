@@ -1,6 +1,18 @@
 import { z } from 'zod';
-import { FALLBACK_ACTIONS } from '../../pipelines/steps/claude-robust.js';
-import type { Iteration } from './iteration.js';
+import {
+  DATA_STEP_KINDS,
+  type DataStepRef,
+  type RunIdentity,
+  STEP_MODES,
+  type StepEntry,
+  type StepRef,
+  type StepRunnerEvent,
+} from '../../pipelines/contract/step-event.js';
+
+/**
+ * Runtime validation of the step runner's event and reply, whose types are the contract's
+ * (`pipelines/contract/step-event.ts`): each schema parses to exactly its contract type.
+ */
 
 /** Identity of a run as the state machine carries it. */
 export const RunIdentitySchema = z.object({
@@ -14,7 +26,7 @@ export const RunIdentitySchema = z.object({
    * and artifacts are filed under `SCOPE.STEP`; absent at the top of a run.
    */
   scope: z.string().min(1).optional(),
-});
+}) satisfies z.ZodType<RunIdentity>;
 
 /** A step's reference in the state: where its artifact is and what the attempt cost. Never the output itself. */
 export const StepRefSchema = z.object({
@@ -36,10 +48,7 @@ export const StepRefSchema = z.object({
   originalError: z.string().optional(),
   /** Small fields of a validated answer that Choice states read (`$.steps.NAME.fields.severity`). */
   fields: z.record(z.string(), z.unknown()).optional(),
-});
-
-/** The step kinds that call no model and store their result as a data artifact. */
-export const DATA_STEP_KINDS = ['test_echo', 'data_transform', 'file_ops', 'pipeline'] as const;
+}) satisfies z.ZodType<StepRef>;
 
 /**
  * A reference to the result of a step that calls no model: where its data artifact is. The artifact's
@@ -52,7 +61,7 @@ export const DataStepRefSchema = z.object({
   attempt: z.number().int().positive(),
   degraded: z.boolean(),
   artifact: StepRefSchema.shape.artifact,
-});
+}) satisfies z.ZodType<DataStepRef>;
 
 /**
  * What the state holds under `steps.NAME`: a reference to an artifact, or a small result a Pass state
@@ -64,13 +73,7 @@ export const StepEntrySchema = z.union([
   DataStepRefSchema,
   z.record(z.string(), z.unknown()),
   z.array(z.unknown()),
-]);
-
-/** The `mode`s of a step-runner event; without one, the step runs its own call. */
-export const STEP_MODES = ['repair', 'manifest', 'fallback_model', ...FALLBACK_ACTIONS] as const;
-
-/** A step-runner event's `mode`. */
-export type StepMode = (typeof STEP_MODES)[number];
+]) satisfies z.ZodType<StepEntry>;
 
 /** What the step-runner Task passes in (see `statemachines/steps/step-runner-task.ts`). */
 export const StepRunnerEventSchema = z.object({
@@ -87,58 +90,7 @@ export const StepRunnerEventSchema = z.object({
   recovery: z
     .object({ Error: z.string(), Cause: z.string().optional(), count: z.number().int().optional() })
     .optional(),
-});
-
-export type RunIdentity = z.infer<typeof RunIdentitySchema>;
-export type StepRef = z.infer<typeof StepRefSchema>;
-export type DataStepRef = z.infer<typeof DataStepRefSchema>;
-export type StepRunnerEvent = z.infer<typeof StepRunnerEventSchema>;
-
-/** The JSON body of a step attempt's artifact in S3. */
-export interface StepArtifact {
-  readonly stepId: string;
-  /** Inside a loop body: the iteration the attempt belongs to. */
-  readonly iteration?: Iteration;
-  readonly attempt: number;
-  readonly provider: StepRef['provider'];
-  readonly model: string;
-  readonly promptVersion: string;
-  /** `messages`: the earlier turns of a session sent before the prompt. */
-  readonly request: {
-    readonly system?: string;
-    readonly prompt: string;
-    readonly messages?: readonly { readonly role: 'user' | 'assistant'; readonly content: string }[];
-  };
-  /**
-   * `data` is the reply parsed as JSON, when it was JSON (validated, when the step has an output
-   * schema; the extracted fields, for a post-processed answer). `rawText` is the model's text when
-   * `text` was post-processed from it. `invalid` lists why the answer failed the output schema.
-   */
-  readonly response: {
-    readonly text: string;
-    readonly data?: unknown;
-    readonly stopReason?: string;
-    readonly rawText?: string;
-    readonly invalid?: string;
-  };
-  readonly usage: {
-    readonly inputTokens: number;
-    readonly outputTokens: number;
-    readonly cachedInputTokens: number;
-  };
-  readonly costUsd: number;
-  readonly latencyMs: number;
-  readonly startedAt: string;
-  /**
-   * Set when a fallback answered: which one, the error that sent the step there, and for a cached
-   * response the artifact it repeats.
-   */
-  readonly degraded?: {
-    readonly reason: string;
-    readonly originalError: string;
-    readonly cachedFrom?: string;
-  };
-}
+}) satisfies z.ZodType<StepRunnerEvent>;
 
 /** True for an LLM step's reference; false for what a `set_variable` step returns (the new variables). */
 export function isStepRef(value: unknown): value is StepRef {

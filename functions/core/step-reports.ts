@@ -1,5 +1,5 @@
-import { MODEL_FREE_FALLBACK_ACTIONS } from '../../pipelines/steps/claude-robust.js';
-import type { CallBudgetSpec, SpecBundle } from '../../statemachines/types.js';
+import type { CallBudgetSpec, SpecBundle } from '../../pipelines/contract/spec-bundle.js';
+import { MODEL_FREE_FALLBACK_ACTIONS } from '../../pipelines/contract/step-options.js';
 import { iterationSuffix } from './iteration.js';
 import type { AttemptRecord } from './ports/run-store.js';
 

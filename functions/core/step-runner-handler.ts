@@ -1,5 +1,6 @@
 import { StepRunnerEventSchema } from './step-event.js';
-import { runStep, type StepRunnerDeps } from './step-runner.js';
+import { runStep } from './step-runner.js';
+import type { StepRunnerDeps } from './step-runner-deps.js';
 
 /**
  * The step runner behind any calling convention: checks the Task's input, then runs the step. The

@@ -1,10 +1,6 @@
-import type { ModelFamily, SpecBundle } from '../../statemachines/types.js';
+import type { DataStepRef, StepRef, StepRunnerEvent } from '../../pipelines/contract/step-event.js';
 import { SpecNotFoundError } from './errors.js';
-import type { ArtifactStore } from './ports/artifact-store.js';
-import type { Provider } from './ports/provider.js';
-import type { RunStore } from './ports/run-store.js';
-import type { PromptPackRegistry } from './prompt-packs/pack-registry.js';
-import type { DataStepRef, StepRef, StepRunnerEvent } from './step-event.js';
+import type { StepRunnerDeps } from './step-runner-deps.js';
 import { runBatchStep } from './steps/batch-step.js';
 import { runConditionStep } from './steps/condition-step.js';
 import { runDataTransformStep } from './steps/data-transform-step.js';
@@ -14,19 +10,6 @@ import { runLoopItemsStep } from './steps/loop-items-step.js';
 import { runPipelineInputsStep, runPipelineOutputsStep } from './steps/nested-pipeline-step.js';
 import { runSetVariableStep } from './steps/set-variable-step.js';
 import { runTestEchoStep } from './steps/test-echo-step.js';
-
-/** What the step runner needs from the outside world; built once per process by `createDeps`. */
-export interface StepRunnerDeps {
-  readonly artifacts: ArtifactStore;
-  readonly runs: RunStore;
-  /** The provider that serves a model family in this process (a real one, or the mock). */
-  readonly providerFor: (family: ModelFamily) => Provider;
-  /** Reads a spec bundle by key; implementations cache, since bundles are content-addressed. */
-  readonly loadBundle: (key: string) => Promise<SpecBundle>;
-  readonly now: () => Date;
-  /** The prompt packs of steps that opt in to optimization; without it they render their own prompt. */
-  readonly promptPacks?: PromptPackRegistry;
-}
 
 /**
  * Runs one step of one run: an LLM step renders its prompt, calls the provider, stores the artifact

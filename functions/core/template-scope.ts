@@ -1,3 +1,4 @@
+import type { StepArtifact, StepRunnerEvent } from '../../pipelines/contract/step-event.js';
 import { valueAtPath } from '../../pipelines/data-path.js';
 import {
   evaluateCall,
@@ -10,14 +11,8 @@ import {
 import { TemplateUnresolvedError } from './errors.js';
 import { expandResults } from './expand-results.js';
 import type { ArtifactStore } from './ports/artifact-store.js';
-import type { StepArtifact, StepRunnerEvent } from './step-event.js';
+import type { StepOutput } from './step-output.js';
 import { dataStepOutput } from './steps/data-step-result.js';
-
-/** The response of an earlier step, as templates and prompt parts read it. */
-export interface StepOutput {
-  readonly text: string;
-  readonly data?: unknown;
-}
 
 /**
  * Everything templates can read during one step: inputs, variables, and the outputs of the earlier

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { childStateMachineName, shippedStateMachineName } from '../../functions/core/state-machine-names.js';
-import { type AslObject, Placeholder } from '../../statemachines/types.js';
+import { type AslObject, Placeholder } from '../../pipelines/contract/spec-bundle.js';
 import type { CompiledPipeline } from '../compiled-pipelines.js';
 import { acknowledge, nagArnOf, XRAY_WILDCARD_REASON } from '../nag.js';
 

@@ -1,5 +1,5 @@
+import type { Expr, RefRoot } from '../contract/condition-ast.js';
 import { valueAtPath } from '../data-path.js';
-import type { Expr, RefRoot } from './ast.js';
 import { CONDITION_FUNCTIONS } from './functions.js';
 import { asNumber, containsValue, isTruthy, jsonEquals, order } from './values.js';
 

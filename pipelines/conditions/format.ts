@@ -1,4 +1,4 @@
-import type { Expr } from './ast.js';
+import type { Expr } from '../contract/condition-ast.js';
 
 /** Binding strength of each node kind, loosest first; a child looser than its parent gets parentheses. */
 const PRECEDENCE: Readonly<Record<Expr['kind'], number>> = {

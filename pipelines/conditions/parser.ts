@@ -1,4 +1,4 @@
-import type { CompareOp, ConditionError, Expr, ExprOf } from './ast.js';
+import type { CompareOp, ConditionError, Expr, ExprOf } from '../contract/condition-ast.js';
 import { CONDITION_FUNCTIONS, type PipelineFunction, REFUSED_FUNCTIONS } from './functions.js';
 import { type Token, tokenize } from './tokenizer.js';
 

@@ -1,5 +1,5 @@
+import type { ConditionError, Expr, RefRoot } from '../contract/condition-ast.js';
 import { closestName } from '../suggest.js';
-import type { ConditionError, Expr, RefRoot } from './ast.js';
 
 /**
  * Gives every path of a parsed condition its root. The one spelling is the template grammar's:

@@ -1,6 +1,6 @@
+import type { Expr } from '../contract/condition-ast.js';
 import type { ConditionSource } from '../steps/condition.js';
 import type { FieldPath } from '../yaml-ranges.js';
-import type { Expr } from './ast.js';
 import { formatCondition } from './format.js';
 import { parseCondition } from './parser.js';
 import { type PathContext, resolvePaths } from './paths.js';

@@ -1,4 +1,4 @@
-import type { ConditionError } from './ast.js';
+import type { ConditionError } from '../contract/condition-ast.js';
 
 /** The kinds of token of the conditions language. */
 export type TokenKind =

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { POST_PROCESSING_OPERATIONS } from '../contract/step-options.js';
 import { claudeOptions, outputSchemaFields, preset, prompt, role } from './llm-fields.js';
 import { outputToFile, stepName } from './step-fields.js';
 
@@ -7,19 +8,6 @@ export const EXTRACTION_FORMATS = ['text', 'json', 'structured', 'summary', 'mar
 
 /** Formats whose answer is JSON, validated like an `output_schema` answer. */
 export const JSON_EXTRACTION_FORMATS: readonly string[] = ['json', 'structured'];
-
-/** The post-processing operations of `extraction_config.post_processing` (reference §5.7). */
-export const POST_PROCESSING_OPERATIONS = [
-  'extract_code_blocks',
-  'extract_recommendations',
-  'extract_links',
-  'extract_key_points',
-  'format_markdown',
-  'generate_summary',
-] as const;
-
-/** A post-processing operation's name. */
-export type PostProcessingOperation = (typeof POST_PROCESSING_OPERATIONS)[number];
 
 const extractionConfig = z
   .strictObject({

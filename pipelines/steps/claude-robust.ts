@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ErrorName } from '../../functions/core/errors.js';
+import { ErrorName } from '../contract/errors.js';
+import { FALLBACK_ACTIONS } from '../contract/step-options.js';
 import { claudeOptions, outputSchemaFields, preset, prompt, role } from './llm-fields.js';
 import { outputToFile, stepName } from './step-fields.js';
 
@@ -26,24 +27,6 @@ export const RETRY_CONDITIONS: Readonly<Record<string, readonly string[]>> = {
 
 /** pipeline_ex's default `retry_conditions`. */
 export const DEFAULT_RETRY_CONDITIONS: readonly string[] = ['timeout', 'rate_limit', 'temporary_error'];
-
-/** What a `claude_robust` step does once its retries are spent (reference §5.9). */
-export const FALLBACK_ACTIONS = [
-  'graceful_degradation',
-  'use_cached_response',
-  'simplified_prompt',
-  'emergency_response',
-] as const;
-
-/** A fallback action's name. */
-export type FallbackAction = (typeof FALLBACK_ACTIONS)[number];
-
-/** The fallback actions that answer without calling a model: outside the step's call budget. */
-export const MODEL_FREE_FALLBACK_ACTIONS: readonly FallbackAction[] = [
-  'graceful_degradation',
-  'use_cached_response',
-  'emergency_response',
-];
 
 const conditionNames = Object.keys(RETRY_CONDITIONS) as [string, ...string[]];
 const fallbackAction = z.enum(FALLBACK_ACTIONS);

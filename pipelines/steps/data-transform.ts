@@ -1,21 +1,7 @@
 import { z } from 'zod';
+import { AGGREGATE_FUNCTIONS, type DataOperation } from '../contract/step-options.js';
 import { parseItemCondition } from '../item-condition.js';
 import { stepName } from './step-fields.js';
-
-/** The functions of an `aggregate` operation (reference §5.11). */
-export const AGGREGATE_FUNCTIONS = [
-  'sum',
-  'average',
-  'count',
-  'max',
-  'min',
-  'first',
-  'last',
-  'unique',
-] as const;
-
-/** An `aggregate` function's name. */
-export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
 
 /** Operations and functions pipeline_ex documents but never built, with what to write instead. */
 export const DOC_ONLY_OPERATIONS: ReadonlyMap<string, string> = new Map([
@@ -128,7 +114,7 @@ export const DataOperationSchema = z.discriminatedUnion('operation', [
   join,
   groupBy,
   sort,
-]);
+]) satisfies z.ZodType<DataOperation>;
 
 /** `data_transform`: reads a list, applies operations in order, stores the result. */
 export const dataTransformStep = z
@@ -154,8 +140,6 @@ export const dataTransformStep = z
 
 /** A `data_transform` step as loaded. */
 export type DataTransformStep = z.infer<typeof dataTransformStep>;
-/** One loaded operation. */
-export type DataOperation = z.infer<typeof DataOperationSchema>;
 
 /** What to write instead of an operation `data_transform` does not have. */
 export function operationHint(name: string, supported: readonly string[]): string {

@@ -1,26 +1,8 @@
 import { z } from 'zod';
+import { CONVERT_FORMATS, FILE_OPERATIONS, type FileOperation } from '../contract/step-options.js';
 import { parseTemplate } from '../templates.js';
 import { workspacePathProblem } from '../workspace-paths.js';
 import { stepName } from './step-fields.js';
-
-/** The `file_ops` operations this version runs, with the fields each one reads. */
-export const FILE_OPERATIONS = {
-  copy: ['source', 'destination'],
-  move: ['source', 'destination'],
-  delete: ['path'],
-  validate: ['files'],
-  list: ['path', 'pattern'],
-  convert: ['source', 'destination', 'format'],
-} as const;
-
-/** A supported `file_ops` operation. */
-export type FileOperation = keyof typeof FILE_OPERATIONS;
-
-/** The conversions of `convert`. */
-export const CONVERT_FORMATS = ['csv_to_json', 'json_to_csv', 'yaml_to_json', 'json_to_yaml'] as const;
-
-/** A supported conversion. */
-export type ConvertFormat = (typeof CONVERT_FORMATS)[number];
 
 /** pipeline_ex operations and formats this version refuses, with what to write instead. */
 const UNSUPPORTED: ReadonlyMap<string, string> = new Map([

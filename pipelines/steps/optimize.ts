@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OPTIMIZERS, SIGNATURE_FIELD_TYPES } from '../contract/learning-spec.js';
 import { jsonSchemaProblems } from '../output-schema.js';
 import { stepName } from './step-fields.js';
 
@@ -8,12 +9,6 @@ import { stepName } from './step-fields.js';
  * budget, and the promotion gate. Accepted by `claude` and `gemini` steps; `evaluators:` also at the
  * workflow level, where they apply to every step that opts in.
  */
-
-/** The signature field types a step may declare, by the Python type name DSPy renders them with. */
-export const SIGNATURE_FIELD_TYPES = ['str', 'int', 'float', 'bool', 'list[str]', 'dict'] as const;
-
-/** The optimizers a step may select; `bootstrap_few_shot` is the default. */
-export const OPTIMIZERS = ['bootstrap_few_shot', 'mipro_v2', 'gepa'] as const;
 
 /** Output field names DSPy's layout reserves (`reasoning` with chain_of_thought, the end marker). */
 export const RESERVED_FIELD_NAMES = ['completed', 'reasoning'] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { NestedOutput } from '../contract/step-options.js';
 import { type NestedStep, nestedSteps } from './nested-steps.js';
 import { stepName } from './step-fields.js';
 
@@ -124,15 +125,6 @@ export const pipelineStep = z
 
 /** A `pipeline` step as loaded. */
 export type PipelineStep = z.infer<typeof pipelineStep>;
-
-/** Where a nested pipeline's outputs come from, normalized: `{name, step, path}`. */
-export interface NestedOutput {
-  readonly as: string;
-  readonly step: string;
-  readonly path: readonly string[];
-  /** The whole result of a test_echo is its value: `result` is unwrapped (unless the step was skipped). */
-  readonly unwrap?: boolean;
-}
 
 /** The outputs a step declares, as `{as, step, path}`; undefined when it declares none. */
 export function nestedOutputs(

@@ -1,5 +1,5 @@
-import type { CompareOp, Expr, ExprOf, LiteralValue } from '../../pipelines/conditions/ast.js';
-import type { AslObject } from '../types.js';
+import type { CompareOp, Expr, ExprOf, LiteralValue } from '../../pipelines/contract/condition-ast.js';
+import type { AslObject } from '../../pipelines/contract/spec-bundle.js';
 import type { LocateValue, StateValue } from './state-values.js';
 
 /**

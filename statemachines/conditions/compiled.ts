@@ -1,9 +1,9 @@
-import type { Expr } from '../../pipelines/conditions/ast.js';
 import {
   type CompiledCondition,
   compileCondition,
   compileExpression,
 } from '../../pipelines/conditions/source.js';
+import type { Expr } from '../../pipelines/contract/condition-ast.js';
 import { allSteps } from '../../pipelines/step-tree.js';
 import type { ConditionSource } from '../../pipelines/steps/condition.js';
 import type { Pipeline } from '../../pipelines/types.js';

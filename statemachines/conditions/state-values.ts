@@ -1,4 +1,4 @@
-import type { ExprOf } from '../../pipelines/conditions/ast.js';
+import type { ExprOf } from '../../pipelines/contract/condition-ast.js';
 import { SINGLE_CALL_LLM_STEP_TYPES, type Step, type Workflow } from '../../pipelines/schema.js';
 import { allSteps } from '../../pipelines/step-tree.js';
 import type { Pipeline } from '../../pipelines/types.js';

@@ -1,3 +1,4 @@
+import type { AslValue } from '../../pipelines/contract/spec-bundle.js';
 import {
   parseTemplate,
   segmentRefs,
@@ -6,7 +7,6 @@ import {
   wholeValueRef,
 } from '../../pipelines/templates.js';
 import { referencePath } from '../json-path.js';
-import type { AslValue } from '../types.js';
 import type { EmitContext } from './context.js';
 import { checkLiteralKeys } from './literal-keys.js';
 

@@ -1,7 +1,7 @@
-import { ErrorName } from '../../functions/core/errors.js';
+import { ErrorName } from '../../pipelines/contract/errors.js';
+import type { AslObject, BatchStepSpec, LlmStepSpec } from '../../pipelines/contract/spec-bundle.js';
 import { FALLBACK_MODEL_ERRORS, STEP_RETRIERS } from '../policies.js';
 import { helperStateName } from '../state-names.js';
-import type { AslObject, BatchStepSpec, LlmStepSpec } from '../types.js';
 import { transition } from './context.js';
 import { emitLlmCall } from './llm-graph.js';
 import { stepResultPath, stepRunnerTask } from './step-runner-task.js';

@@ -1,9 +1,9 @@
+import type { AslObject, LlmStepSpec } from '../../pipelines/contract/spec-bundle.js';
 import type { PromptPart } from '../../pipelines/schema.js';
 import { batchTaskIds, type ClaudeBatchStep } from '../../pipelines/steps/claude-batch.js';
 import type { Pipeline } from '../../pipelines/types.js';
 import { resolvePreset } from '../presets.js';
 import { helperStateName } from '../state-names.js';
-import type { AslObject, LlmStepSpec } from '../types.js';
 import { batchSpec, emitConsolidation, emitTaskStates, passState } from './batch-tasks.js';
 import type { EmitContext, EmittedStep } from './context.js';
 import { repairBudget } from './llm.js';

@@ -1,14 +1,13 @@
+import type { AslObject, CallBudgetSpec, LlmStepSpec } from '../../pipelines/contract/spec-bundle.js';
+import { type FallbackAction, MODEL_FREE_FALLBACK_ACTIONS } from '../../pipelines/contract/step-options.js';
 import {
   type ClaudeRobustStep,
   DEFAULT_RETRY_CONDITIONS,
-  type FallbackAction,
-  MODEL_FREE_FALLBACK_ACTIONS,
   RETRY_CONDITIONS,
 } from '../../pipelines/steps/claude-robust.js';
 import { type DeclaredRetry, declaredRetriers, STEP_RETRIERS } from '../policies.js';
 import { resolvePreset } from '../presets.js';
 import { helperStateName } from '../state-names.js';
-import type { AslObject, CallBudgetSpec, LlmStepSpec } from '../types.js';
 import type { EmitContext, EmittedStep } from './context.js';
 import { repairBudget, taskTimeoutSeconds } from './llm.js';
 import { catcher, emitLlmCall } from './llm-graph.js';

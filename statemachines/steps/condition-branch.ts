@@ -1,9 +1,9 @@
-import type { Expr } from '../../pipelines/conditions/ast.js';
 import { formatCondition } from '../../pipelines/conditions/format.js';
+import type { Expr } from '../../pipelines/contract/condition-ast.js';
+import type { AslObject, ConditionStepSpec } from '../../pipelines/contract/spec-bundle.js';
 import { choiceRule } from '../conditions/choice-rule.js';
 import { stateLocator } from '../conditions/state-values.js';
 import { helperStateName } from '../state-names.js';
-import type { AslObject, ConditionStepSpec } from '../types.js';
 import type { EmitContext, EmittedStep } from './context.js';
 import { insideLoop, LOOP_PATH } from './loop-context.js';
 import { stepRunnerTask } from './step-runner-task.js';

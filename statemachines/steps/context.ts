@@ -1,6 +1,6 @@
+import type { AslObject, ChildStateMachine, StepSpec } from '../../pipelines/contract/spec-bundle.js';
 import type { Step } from '../../pipelines/schema.js';
 import type { Pipeline, PipelineIssue } from '../../pipelines/types.js';
-import type { AslObject, ChildStateMachine, StepSpec } from '../types.js';
 
 /** A problem an emitter reports; the compiler adds severity and, when missing, an empty range. */
 export type ReportedIssue = Omit<PipelineIssue, 'severity' | 'range'> & Partial<Pick<PipelineIssue, 'range'>>;

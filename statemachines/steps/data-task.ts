@@ -1,4 +1,4 @@
-import type { AslObject } from '../types.js';
+import type { AslObject } from '../../pipelines/contract/spec-bundle.js';
 import { stepResultPath, stepRunnerTask } from './step-runner-task.js';
 
 /**

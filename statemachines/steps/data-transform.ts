@@ -1,10 +1,11 @@
+import type { DataTransformStepSpec } from '../../pipelines/contract/spec-bundle.js';
+import type { DataOperation } from '../../pipelines/contract/step-options.js';
 import {
   type InputSourceNames,
   inputSourceNamesOf,
   resolveInputSource,
 } from '../../pipelines/input-source.js';
-import type { DataOperation, DataTransformStep } from '../../pipelines/steps/data-transform.js';
-import type { DataTransformStepSpec } from '../types.js';
+import type { DataTransformStep } from '../../pipelines/steps/data-transform.js';
 import { type EmitContext, type EmittedStep, singleState } from './context.js';
 import { dataStepTask } from './data-task.js';
 

@@ -1,5 +1,5 @@
+import type { FileOpsStepSpec } from '../../pipelines/contract/spec-bundle.js';
 import type { FileOpsStep } from '../../pipelines/steps/file-ops.js';
-import type { FileOpsStepSpec } from '../types.js';
 import { type EmitContext, type EmittedStep, singleState } from './context.js';
 import { dataStepTask } from './data-task.js';
 

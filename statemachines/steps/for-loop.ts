@@ -1,4 +1,5 @@
-import { ErrorName } from '../../functions/core/errors.js';
+import { ErrorName } from '../../pipelines/contract/errors.js';
+import type { AslObject, LoopItemsStepSpec } from '../../pipelines/contract/spec-bundle.js';
 import { parseDataSource } from '../../pipelines/loop-data-source.js';
 import type { Step } from '../../pipelines/schema.js';
 import { allSteps } from '../../pipelines/step-tree.js';
@@ -8,7 +9,6 @@ import { conditionTree } from '../conditions/compiled.js';
 import { stateLocator } from '../conditions/state-values.js';
 import { HISTORY_EVENT_QUOTA, machineEvents, setEventWeight } from '../history-events.js';
 import { helperStateName } from '../state-names.js';
-import type { AslObject, LoopItemsStepSpec } from '../types.js';
 import { evaluationTask } from './condition-branch.js';
 import { type EmitContext, type EmittedStep, mergeEmitted, transition } from './context.js';
 import { insideLoop } from './loop-context.js';

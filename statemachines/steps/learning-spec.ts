@@ -1,8 +1,8 @@
-import { resolveModel } from '../../functions/core/providers/models.js';
+import type { EvaluatorSpec, OptimizeSpec } from '../../pipelines/contract/learning-spec.js';
+import type { LlmStepSpec } from '../../pipelines/contract/spec-bundle.js';
+import { resolveModel } from '../../pipelines/models.js';
 import type { Evaluator, Optimize } from '../../pipelines/steps/optimize.js';
 import type { Pipeline } from '../../pipelines/types.js';
-import type { EvaluatorSpec, OptimizeSpec } from '../learning-types.js';
-import type { LlmStepSpec } from '../types.js';
 
 /** Defaults of `optimize:`, applied at compile time so the spec bundle is complete for the optimizer. */
 export const OPTIMIZE_DEFAULTS = {

@@ -1,8 +1,8 @@
-import { ErrorName } from '../../functions/core/errors.js';
-import type { StepMode } from '../../functions/core/step-event.js';
+import { ErrorName } from '../../pipelines/contract/errors.js';
+import type { AslObject } from '../../pipelines/contract/spec-bundle.js';
+import type { StepMode } from '../../pipelines/contract/step-event.js';
 import { STEP_RETRIERS } from '../policies.js';
 import { helperStateName } from '../state-names.js';
-import type { AslObject } from '../types.js';
 import { stepRunnerTask } from './step-runner-task.js';
 
 /** Where a failure goes that the call's own states do not handle, and which errors it takes. */

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import { resolveModel } from '../../functions/core/providers/models.js';
+import type { LlmStepSpec, PromptPartSpec, SessionRef } from '../../pipelines/contract/spec-bundle.js';
+import { resolveModel } from '../../pipelines/models.js';
 import type { PromptPart, Workflow } from '../../pipelines/schema.js';
 import type { ClaudePreset, claudeOptions, tokenBudget } from '../../pipelines/steps/llm-fields.js';
 import type { Pipeline } from '../../pipelines/types.js';
 import { PRESETS } from '../presets.js';
-import type { LlmStepSpec, PromptPartSpec, SessionRef } from '../types.js';
 
 /** Output tokens of a step that names none, with no preset. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;

@@ -1,3 +1,4 @@
+import type { LlmStepSpec } from '../../pipelines/contract/spec-bundle.js';
 import type { ClaudeStep, GeminiStep } from '../../pipelines/schema.js';
 import type { ClaudeExtractStep } from '../../pipelines/steps/claude-extract.js';
 import { JSON_EXTRACTION_FORMATS } from '../../pipelines/steps/claude-extract.js';
@@ -7,7 +8,6 @@ import type { GeminiInstructorStep } from '../../pipelines/steps/gemini-instruct
 import type { Pipeline } from '../../pipelines/types.js';
 import { FALLBACK_MODEL_ERRORS, STEP_RETRIERS } from '../policies.js';
 import { resolvePreset } from '../presets.js';
-import type { LlmStepSpec } from '../types.js';
 import type { EmitContext, EmittedStep } from './context.js';
 import { withLearning } from './learning-spec.js';
 import { emitLlmCall } from './llm-graph.js';

@@ -1,6 +1,6 @@
+import { type AslObject, type AslValue, Placeholder } from '../../pipelines/contract/spec-bundle.js';
 import type { Step } from '../../pipelines/schema.js';
 import { allSteps, hasResult } from '../../pipelines/step-tree.js';
-import { type AslObject, type AslValue, Placeholder } from '../types.js';
 import type { EmitContext } from './context.js';
 import { stepResultPath } from './step-runner-task.js';
 

@@ -1,9 +1,9 @@
 import { formatCondition } from '../../pipelines/conditions/format.js';
+import type { AslObject } from '../../pipelines/contract/spec-bundle.js';
 import type { Step } from '../../pipelines/schema.js';
 import type { ForLoopStep } from '../../pipelines/steps/for-loop.js';
 import { conditionTree } from '../conditions/compiled.js';
 import { helperStateName } from '../state-names.js';
-import type { AslObject } from '../types.js';
 import { conditionBranch } from './condition-branch.js';
 import type { EmitContext, EmittedStep } from './context.js';
 import { bodyResults, withLoopContext } from './loop-context.js';

@@ -1,3 +1,9 @@
+import {
+  type AslObject,
+  type ChildStateMachine,
+  START_EXECUTION_SYNC,
+  type StepSpec,
+} from '../../pipelines/contract/spec-bundle.js';
 import type { PipelineStep } from '../../pipelines/steps/pipeline.js';
 import type { Pipeline } from '../../pipelines/types.js';
 import { withExposedFields } from '../exposed-fields.js';
@@ -9,18 +15,12 @@ import {
   childKnownGlobalVars,
   childOutputs,
   childPipeline,
+  childStateMachinePlaceholder,
   inputsFitPassState,
   scopeOf,
 } from '../nested-child.js';
 import { qualifyStates } from '../qualify-states.js';
 import { helperStateName } from '../state-names.js';
-import {
-  type AslObject,
-  type ChildStateMachine,
-  childStateMachinePlaceholder,
-  START_EXECUTION_SYNC,
-  type StepSpec,
-} from '../types.js';
 import { type EmitContext, type EmittedStep, mergeEmitted } from './context.js';
 import { dataStepTask } from './data-task.js';
 import { insideLoop, LOOP_PATH } from './loop-context.js';

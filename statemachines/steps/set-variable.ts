@@ -1,6 +1,6 @@
+import type { AslObject } from '../../pipelines/contract/spec-bundle.js';
 import type { SetVariableStep } from '../../pipelines/schema.js';
 import { referencePath } from '../json-path.js';
-import type { AslObject } from '../types.js';
 import { compileValue, fitsPassState, setParameter } from './asl-values.js';
 import { type EmitContext, type EmittedStep, singleState, transition } from './context.js';
 import { stepRunnerTask } from './step-runner-task.js';

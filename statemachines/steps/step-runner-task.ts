@@ -1,6 +1,6 @@
+import { type AslObject, Placeholder } from '../../pipelines/contract/spec-bundle.js';
 import { referencePath } from '../json-path.js';
 import { STEP_RETRIERS } from '../policies.js';
-import { type AslObject, Placeholder } from '../types.js';
 import { transition } from './context.js';
 
 /**

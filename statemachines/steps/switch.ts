@@ -1,10 +1,10 @@
 import { formatCondition } from '../../pipelines/conditions/format.js';
+import type { AslObject, ConditionStepSpec } from '../../pipelines/contract/spec-bundle.js';
 import type { Step } from '../../pipelines/schema.js';
 import type { SwitchStep } from '../../pipelines/steps/switch.js';
 import { expressionTree } from '../conditions/compiled.js';
 import { type StateValue, stateLocator } from '../conditions/state-values.js';
 import { helperStateName } from '../state-names.js';
-import type { AslObject, ConditionStepSpec } from '../types.js';
 import { evaluationTask } from './condition-branch.js';
 import { type EmitContext, type EmittedStep, mergeEmitted, transition } from './context.js';
 import { insideLoop } from './loop-context.js';

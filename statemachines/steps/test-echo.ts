@@ -1,5 +1,5 @@
+import type { AslObject, AslValue } from '../../pipelines/contract/spec-bundle.js';
 import { DEFAULT_ECHO_VALUE, FAIL_ECHO_VALUE, type TestEchoStep } from '../../pipelines/steps/test-echo.js';
-import type { AslObject, AslValue } from '../types.js';
 import { compileValue, fitsPassState, setParameter } from './asl-values.js';
 import { type EmitContext, type EmittedStep, singleState, transition } from './context.js';
 import { dataStepTask } from './data-task.js';

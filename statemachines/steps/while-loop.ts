@@ -1,11 +1,11 @@
-import { ErrorName } from '../../functions/core/errors.js';
 import { formatCondition } from '../../pipelines/conditions/format.js';
+import { ErrorName } from '../../pipelines/contract/errors.js';
+import type { AslObject } from '../../pipelines/contract/spec-bundle.js';
 import type { Step } from '../../pipelines/schema.js';
 import { DEFAULT_MAX_ITERATIONS, type WhileLoopStep } from '../../pipelines/steps/while-loop.js';
 import { conditionTree } from '../conditions/compiled.js';
 import { HISTORY_EVENT_QUOTA, longestPathEvents, setEventWeight } from '../history-events.js';
 import { helperStateName } from '../state-names.js';
-import type { AslObject } from '../types.js';
 import { conditionBranch } from './condition-branch.js';
 import { type EmitContext, type EmittedStep, mergeEmitted, transition } from './context.js';
 import { bodyResults, insideLoop, withLoopContext } from './loop-context.js';

@@ -6,7 +6,7 @@ import type { RunRecord } from '../../functions/core/ports/run-store.js';
 import { createProviderRouter } from '../../functions/core/providers/provider-router.js';
 import { resolveRunInputs } from '../../functions/core/run-inputs.js';
 import type { LocalStack } from '../../local/emulators.js';
-import type { ExecutionEvent } from '../../local/executor.js';
+import type { ExecutionEvent } from '../../local/execution-options.js';
 import { createLocalDeps } from '../../local/local-deps.js';
 import { runPipelineLocally } from '../../local/run-pipeline.js';
 import { loadPipeline } from '../../pipelines/loader.js';

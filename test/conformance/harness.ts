@@ -3,15 +3,15 @@ import type { MockResponse, MockScript } from '../../functions/core/providers/mo
 import { createProviderRouter } from '../../functions/core/providers/provider-router.js';
 import { resolveRunInputs } from '../../functions/core/run-inputs.js';
 import type { LocalStack } from '../../local/emulators.js';
-import type { ExecutionEvent } from '../../local/executor.js';
+import type { ExecutionEvent } from '../../local/execution-options.js';
 import { createLocalDeps } from '../../local/local-deps.js';
 import { runPipelineLocally } from '../../local/run-pipeline.js';
+import type { AslObject, SpecBundle } from '../../pipelines/contract/spec-bundle.js';
 import { positionOf } from '../../pipelines/format-issues.js';
 import { loadPipelineFromString } from '../../pipelines/loader.js';
 import type { LoadResult, Pipeline } from '../../pipelines/types.js';
 import { checkAsl } from '../../statemachines/check.js';
 import { compilePipeline } from '../../statemachines/compile.js';
-import type { AslObject, SpecBundle } from '../../statemachines/types.js';
 
 /**
  * The conformance harness shared by every step type's suite: a pipeline written as YAML lines is

@@ -2,13 +2,13 @@ import type { ArtifactStore } from '../../functions/core/ports/artifact-store.js
 import type { Provider } from '../../functions/core/ports/provider.js';
 import type { AttemptRecord, RunRecord, RunStore } from '../../functions/core/ports/run-store.js';
 import { MockProvider } from '../../functions/core/providers/mock-provider.js';
-import type { StepArtifact } from '../../functions/core/step-event.js';
 import type { LocalStack } from '../../local/emulators.js';
-import type { ExecutionEvent } from '../../local/executor.js';
+import type { ExecutionEvent } from '../../local/execution-options.js';
 import { createLocalDeps } from '../../local/local-deps.js';
 import { runPipelineLocally } from '../../local/run-pipeline.js';
 import { buildRunReport, runReportJson } from '../../local/run-report.js';
-import type { AslObject, SpecBundle } from '../../statemachines/types.js';
+import type { AslObject, SpecBundle } from '../../pipelines/contract/spec-bundle.js';
+import type { StepArtifact } from '../../pipelines/contract/step-event.js';
 import { compileLines, mockScript } from './harness.js';
 
 /**

@@ -3,8 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
+import { START_EXECUTION_SYNC } from '../../pipelines/contract/spec-bundle.js';
 import { loadPipeline } from '../../pipelines/loader.js';
-import { START_EXECUTION_SYNC } from '../../statemachines/types.js';
 import { located, runFile, writeFixtures } from './data-harness.js';
 
 /**

@@ -145,6 +145,7 @@ describe('`npx elexirion dev`', () => {
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      const closed = new Promise((done) => npx?.once('close', done));
       let output = '';
       npx.stdout?.on('data', (chunk) => {
         output += chunk;
@@ -171,6 +172,8 @@ describe('`npx elexirion dev`', () => {
         open = await listening(port);
       }
       expect(open, output).toBe(false);
+      // Every byte it printed is read once its pipes close (the server shares npx's), within bounds.
+      await Promise.race([closed, sleep(15_000)]);
       expect(output).toContain(`${signal}: stopping`);
       expect(output).toContain('stopped');
     },

@@ -3,15 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompletionRequest, Provider } from '../../functions/core/ports/provider.js';
 import type { PromptPack } from '../../functions/core/prompt-packs/pack-schema.js';
 import { requestedFields } from '../../functions/core/providers/mock-chat-reply.js';
-import type { StepArtifact } from '../../functions/core/step-event.js';
 import { DynamoPromptPackStore } from '../../functions/core/stores/dynamo-prompt-pack-store.js';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
 import { createLocalDeps, createLocalStores } from '../../local/local-deps.js';
 import { ensureOptimizerEnv, runOptimizerJob } from '../../local/optimizer-job.js';
 import { runPipelineLocally } from '../../local/run-pipeline.js';
+import type { AslObject, SpecBundle } from '../../pipelines/contract/spec-bundle.js';
+import type { StepArtifact } from '../../pipelines/contract/step-event.js';
 import { loadPipelineFromString } from '../../pipelines/loader.js';
 import { compilePipeline } from '../../statemachines/compile.js';
-import type { AslObject, SpecBundle } from '../../statemachines/types.js';
 
 /**
  * The learning loop on the local stack, with `pipelines/examples/support-triage.yaml`: runs are

@@ -12,13 +12,14 @@ import { handleExecutionStatusChange } from '../../functions/core/execution-stat
 import type { Provider } from '../../functions/core/ports/provider.js';
 import { MockProvider } from '../../functions/core/providers/mock-provider.js';
 import { registeredStateMachineName } from '../../functions/core/state-machine-names.js';
-import type { StepRunnerDeps } from '../../functions/core/step-runner.js';
+import type { StepRunnerDeps } from '../../functions/core/step-runner-deps.js';
 import { handleStepRunnerEvent } from '../../functions/core/step-runner-handler.js';
 import { MemoryApiKeyStore } from '../../functions/core/stores/memory-api-key-store.js';
 import { MemoryArtifactStore } from '../../functions/core/stores/memory-artifact-store.js';
 import { MemoryRunStore } from '../../functions/core/stores/memory-run-store.js';
-import { LocalExecutionEngine, shippedMachinesOn } from '../../local/local-execution-engine.js';
-import { Placeholder } from '../../statemachines/types.js';
+import { LocalExecutionEngine } from '../../local/local-execution-engine.js';
+import { shippedMachinesOn } from '../../local/shipped-machines.js';
+import { Placeholder } from '../../pipelines/contract/spec-bundle.js';
 
 /** Tenant A's and tenant B's API keys in every harness. */
 export const KEYS = { a: 'key-of-tenant-a-0123456789', b: 'key-of-tenant-b-0123456789' } as const;

@@ -4,8 +4,8 @@ import {
   executionArnOf,
   type StopReason,
 } from '../../functions/core/ports/execution-engine.js';
-import { canonicalJson } from '../../statemachines/canonical-json.js';
-import type { AslObject } from '../../statemachines/types.js';
+import { canonicalJson } from '../../pipelines/canonical-json.js';
+import type { AslObject } from '../../pipelines/contract/spec-bundle.js';
 
 /**
  * An execution engine that runs nothing and records every call, for tests of what the control

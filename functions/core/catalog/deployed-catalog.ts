@@ -1,4 +1,4 @@
-import type { SpecBundle } from '../../../statemachines/types.js';
+import type { SpecBundle } from '../../../pipelines/contract/spec-bundle.js';
 import type { DeployedPipelines } from '../deployed-pipelines.js';
 import type { CatalogEntry, PipelineCatalog, PipelineSummary } from '../ports/pipeline-catalog.js';
 

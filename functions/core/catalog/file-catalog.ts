@@ -1,4 +1,4 @@
-import type { AslObject, ChildStateMachine } from '../../../statemachines/types.js';
+import type { AslObject, ChildStateMachine } from '../../../pipelines/contract/spec-bundle.js';
 import type { CatalogEntry, PipelineCatalog, PipelineSummary } from '../ports/pipeline-catalog.js';
 import type { PipelineFileBuild, PipelineFiles } from './pipeline-files.js';
 

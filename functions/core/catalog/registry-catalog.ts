@@ -1,4 +1,4 @@
-import type { SpecBundle } from '../../../statemachines/types.js';
+import type { SpecBundle } from '../../../pipelines/contract/spec-bundle.js';
 import type { CatalogEntry, PipelineCatalog, PipelineSummary } from '../ports/pipeline-catalog.js';
 import type { PipelineRecord, RunStore } from '../ports/run-store.js';
 

@@ -1,7 +1,8 @@
+import { ErrorName } from '../../../pipelines/contract/errors.js';
+import type { AggregateFunction, DataOperation } from '../../../pipelines/contract/step-options.js';
 import { valueAtPath } from '../../../pipelines/data-path.js';
 import { evaluateItemCondition, parseItemCondition } from '../../../pipelines/item-condition.js';
-import type { AggregateFunction, DataOperation } from '../../../pipelines/steps/data-transform.js';
-import { ElexirionError, ErrorName } from '../errors.js';
+import { ElexirionError } from '../errors.js';
 
 /**
  * The operations of `data_transform`, pure functions over JSON values (reference §5.11, pipeline_ex's

@@ -7,7 +7,7 @@ import {
   StopExecutionCommand,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
-import type { AslObject } from '../../../statemachines/types.js';
+import type { AslObject } from '../../../pipelines/contract/spec-bundle.js';
 import type { ExecutionDescription, ExecutionEngine, StopReason } from '../ports/execution-engine.js';
 
 /** How state machines are created at run time. */

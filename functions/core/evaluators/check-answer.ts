@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ValidateFunction } from 'ajv';
+import type { EvaluatorSpec } from '../../../pipelines/contract/learning-spec.js';
 import { valueAtPath } from '../../../pipelines/data-path.js';
 import { compileOutputSchema } from '../../../pipelines/output-schema.js';
-import type { EvaluatorSpec } from '../../../statemachines/learning-types.js';
 
 /** A step's answer as evaluators see it: its text, and its JSON (or signature outputs) when it has any. */
 export interface Answer {

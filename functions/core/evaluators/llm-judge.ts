@@ -1,4 +1,4 @@
-import type { EvaluatorSpec } from '../../../statemachines/learning-types.js';
+import type { EvaluatorSpec } from '../../../pipelines/contract/learning-spec.js';
 import type { Provider, TokenUsage } from '../ports/provider.js';
 import { goldenMismatch, renderPack } from '../prompt-packs/chat-adapter.js';
 import { PromptPackSchema } from '../prompt-packs/pack-schema.js';

@@ -1,8 +1,8 @@
-import type { SpecBundle } from '../../../statemachines/types.js';
+import type { SpecBundle } from '../../../pipelines/contract/spec-bundle.js';
+import type { StepArtifact } from '../../../pipelines/contract/step-event.js';
 import { iterationField } from '../iteration.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
 import type { AttemptRecord, RunRecord, RunStore } from '../ports/run-store.js';
-import type { StepArtifact } from '../step-event.js';
 import type { Verdict } from './check-answer.js';
 
 /** What scoring a finished run reads and writes. */

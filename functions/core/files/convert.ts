@@ -1,5 +1,5 @@
 import { parseDocument, stringify } from 'yaml';
-import type { ConvertFormat } from '../../../pipelines/steps/file-ops.js';
+import type { ConvertFormat } from '../../../pipelines/contract/step-options.js';
 import { formatCsv, parseCsv } from './csv.js';
 
 /** A converted file: its text and media type. */

@@ -1,6 +1,7 @@
+import { ErrorName } from '../../../pipelines/contract/errors.js';
 import { normalizeWorkspacePath, workspacePathProblem } from '../../../pipelines/workspace-paths.js';
 import { artifactKeys } from '../artifact-keys.js';
-import { ElexirionError, ErrorName } from '../errors.js';
+import { ElexirionError } from '../errors.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
 
 /** What is at a workspace path: an object (a file), objects under it (a folder), both or neither. */

@@ -1,4 +1,4 @@
-import type { AslObject } from '../../../statemachines/types.js';
+import type { AslObject } from '../../../pipelines/contract/spec-bundle.js';
 
 /** Execution states as `DescribeExecution` reports them. */
 export const EXECUTION_STATUSES = [

@@ -1,5 +1,5 @@
-import type { InputDecl } from '../../../pipelines/schema.js';
-import type { SpecBundle } from '../../../statemachines/types.js';
+import type { SpecBundle } from '../../../pipelines/contract/spec-bundle.js';
+import type { InputDecl } from '../../../pipelines/contract/step-options.js';
 
 /**
  * Where a pipeline a tenant can start comes from: registered through the API at run time, or

@@ -1,8 +1,8 @@
-import type { ProviderName } from '../errors.js';
-import type { Iteration } from '../iteration.js';
+import type { ProviderName, SamplingOptions } from '../../../pipelines/contract/models.js';
+import type { Iteration } from '../../../pipelines/contract/step-event.js';
 
 /** One model call, in the core's vocabulary. Providers map it onto their SDK. */
-export interface CompletionRequest {
+export interface CompletionRequest extends SamplingOptions {
   /** Step id, used by the mock provider to pick scripted answers. */
   readonly stepId: string;
   /** 1-based attempt number of this step in this run (in this iteration, inside a loop body). */
@@ -20,9 +20,6 @@ export interface CompletionRequest {
   /** The rendered user prompt: the last user turn. */
   readonly prompt: string;
   readonly maxOutputTokens: number;
-  readonly temperature?: number;
-  readonly topP?: number;
-  readonly topK?: number;
   /** Abort the call after this many milliseconds with `Provider.Timeout`. */
   readonly timeoutMs: number;
   /**

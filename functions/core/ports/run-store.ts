@@ -1,7 +1,7 @@
-import type { InputDecl } from '../../../pipelines/schema.js';
-import type { EvaluatorSpec } from '../../../statemachines/learning-types.js';
-import type { ProviderName } from '../errors.js';
-import type { Iteration } from '../iteration.js';
+import type { EvaluatorSpec } from '../../../pipelines/contract/learning-spec.js';
+import type { ProviderName } from '../../../pipelines/contract/models.js';
+import type { Iteration } from '../../../pipelines/contract/step-event.js';
+import type { InputDecl } from '../../../pipelines/contract/step-options.js';
 import type { TokenUsage } from './provider.js';
 
 /** Every state a run can be in: running, or one of the ways a Step Functions execution ends. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SIGNATURE_FIELD_TYPES } from '../../../pipelines/steps/optimize.js';
+import { SIGNATURE_FIELD_TYPES } from '../../../pipelines/contract/learning-spec.js';
 
 /** The pack format the optimizer writes (`optimizer/src/elexirion_optimizer/export.py`, `PACK_FORMAT`). */
 export const PACK_FORMAT = 'elexirion.prompt-pack/1';

@@ -6,7 +6,8 @@ import Anthropic, {
 } from '@anthropic-ai/sdk';
 import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import { z } from 'zod';
-import { ErrorName, type ProviderError } from '../errors.js';
+import { ErrorName } from '../../../pipelines/contract/errors.js';
+import type { ProviderError } from '../errors.js';
 import type { CompletionRequest, CompletionResult, Provider } from '../ports/provider.js';
 import {
   errorNameForStatus,

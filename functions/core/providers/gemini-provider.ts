@@ -1,6 +1,7 @@
 import { ApiError, type Content, type GenerateContentResponse, GoogleGenAI } from '@google/genai';
 import { z } from 'zod';
-import { ErrorName, type ProviderError } from '../errors.js';
+import { ErrorName } from '../../../pipelines/contract/errors.js';
+import type { ProviderError } from '../errors.js';
 import type { CompletionRequest, CompletionResult, Provider } from '../ports/provider.js';
 import { errorNameForStatus, normalizeProviderError, type ProviderFailure } from './provider-errors.js';
 

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { ErrorName } from '../../../pipelines/contract/errors.js';
+import type { SpecBundle } from '../../../pipelines/contract/spec-bundle.js';
+import type { Iteration } from '../../../pipelines/contract/step-event.js';
 import { didYouMean } from '../../../pipelines/suggest.js';
 import { type FieldPath, YamlLocator } from '../../../pipelines/yaml-ranges.js';
-import type { SpecBundle } from '../../../statemachines/types.js';
-import { ErrorName } from '../errors.js';
-import { type Iteration, iterationSuffix } from '../iteration.js';
+import { iterationSuffix } from '../iteration.js';
 
 /** The faults a mock script can inject, by the name written after `$error`, and the error each raises. */
 export const MOCK_ERRORS = {

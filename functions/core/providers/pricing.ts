@@ -1,4 +1,4 @@
-import type { ProviderName } from '../errors.js';
+import type { ProviderName } from '../../../pipelines/contract/models.js';
 import type { TokenUsage } from '../ports/provider.js';
 
 /**

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ErrorName, ProviderError, type ProviderName } from '../errors.js';
+import { ErrorName } from '../../../pipelines/contract/errors.js';
+import type { ProviderName } from '../../../pipelines/contract/models.js';
+import { ProviderError } from '../errors.js';
 
 /**
  * What an adapter learned from an SDK error: the `ErrorName` it means and what to tell the user.

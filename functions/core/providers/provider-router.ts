@@ -1,10 +1,10 @@
-import type { ModelFamily } from '../../../statemachines/types.js';
+import type { ModelFamily } from '../../../pipelines/contract/models.js';
+import { DEFAULT_MODELS } from '../../../pipelines/models.js';
 import type { CompletionRequest, Provider } from '../ports/provider.js';
 import { AnthropicProvider } from './anthropic-provider.js';
 import { GeminiProvider } from './gemini-provider.js';
 import { MockProvider } from './mock-provider.js';
 import type { MockScript } from './mock-script.js';
-import { DEFAULT_MODELS } from './models.js';
 
 /**
  * Which providers serve the LLM steps:

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ModelFamily } from '../../../statemachines/types.js';
+import type { ModelFamily } from '../../../pipelines/contract/models.js';
 import type { Provider } from '../ports/provider.js';
 import { createProviderRouter, type ProviderSettings } from '../providers/provider-router.js';
 import type { KeySource, ProviderKeys } from './provider-keys.js';

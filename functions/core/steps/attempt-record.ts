@@ -1,10 +1,15 @@
+import type { ProviderName } from '../../../pipelines/contract/models.js';
+import type {
+  Iteration,
+  StepArtifact,
+  StepRef,
+  StepRunnerEvent,
+} from '../../../pipelines/contract/step-event.js';
 import { artifactKeys } from '../artifact-keys.js';
-import type { ProviderName } from '../errors.js';
-import { type Iteration, iterationField, iterationOf } from '../iteration.js';
+import { iterationField, iterationOf } from '../iteration.js';
 import type { ArtifactRef } from '../ports/artifact-store.js';
 import type { TokenUsage } from '../ports/provider.js';
-import type { StepArtifact, StepRef, StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 
 /** One attempt of a step, as it starts: who runs it, and when. */
 export interface AttemptContext {

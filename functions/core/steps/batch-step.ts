@@ -1,7 +1,7 @@
-import type { BatchStepSpec } from '../../../statemachines/types.js';
+import type { BatchStepSpec } from '../../../pipelines/contract/spec-bundle.js';
+import type { StepArtifact, StepRef, StepRunnerEvent } from '../../../pipelines/contract/step-event.js';
 import { artifactKeys } from '../artifact-keys.js';
-import type { StepArtifact, StepRef, StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 import { type Degradation, recordSucceededAttempt, startAttempt } from './attempt-record.js';
 import { readTaskStatuses, type TaskStatus } from './task-statuses.js';
 

@@ -1,8 +1,8 @@
 import { evaluateCondition, evaluateExpression } from '../../../pipelines/conditions/evaluate.js';
-import type { ConditionStepSpec } from '../../../statemachines/types.js';
+import type { ConditionStepSpec } from '../../../pipelines/contract/spec-bundle.js';
+import type { StepRunnerEvent } from '../../../pipelines/contract/step-event.js';
 import { loadConditionReader } from '../condition-reader.js';
-import type { StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 
 /** Longest string a switch value may be in the state; case keys are at most this long too. */
 export const MAX_SWITCH_VALUE_CHARS = 1024;

@@ -1,8 +1,8 @@
+import type { DataStepRef, Iteration, StepRunnerEvent } from '../../../pipelines/contract/step-event.js';
 import { artifactKeys } from '../artifact-keys.js';
-import { type Iteration, iterationField, iterationOf } from '../iteration.js';
-import type { DataStepRef, StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
-import type { StepOutput } from '../template-scope.js';
+import { iterationField, iterationOf } from '../iteration.js';
+import type { StepOutput } from '../step-output.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 
 /** The kinds of step whose result {@link storeDataStepResult} stores. */
 export type DataStepKind = DataStepRef['kind'];

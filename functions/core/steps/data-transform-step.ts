@@ -1,7 +1,7 @@
-import type { DataTransformStepSpec } from '../../../statemachines/types.js';
+import type { DataTransformStepSpec } from '../../../pipelines/contract/spec-bundle.js';
+import type { DataStepRef, StepRunnerEvent } from '../../../pipelines/contract/step-event.js';
 import { applyOperations, dataType } from '../data/operations.js';
-import type { DataStepRef, StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 import { referencedSteps, TemplateScope } from '../template-scope.js';
 import { storeDataStepResult } from './data-step-result.js';
 

@@ -1,10 +1,11 @@
-import type { FileOpsStepSpec } from '../../../statemachines/types.js';
-import { ElexirionError, ErrorName } from '../errors.js';
+import { ErrorName } from '../../../pipelines/contract/errors.js';
+import type { FileOpsStepSpec } from '../../../pipelines/contract/spec-bundle.js';
+import type { DataStepRef, StepRunnerEvent } from '../../../pipelines/contract/step-event.js';
+import { ElexirionError } from '../errors.js';
 import { convertText } from '../files/convert.js';
 import { globToRegExp } from '../files/glob.js';
 import { type PathStat, Workspace } from '../files/workspace.js';
-import type { DataStepRef, StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 import { referencedSteps, TemplateScope } from '../template-scope.js';
 import { storeDataStepResult } from './data-step-result.js';
 

@@ -1,7 +1,9 @@
-import type { OptimizeSpec } from '../../../statemachines/learning-types.js';
-import type { LlmStepSpec } from '../../../statemachines/types.js';
+import { ErrorName } from '../../../pipelines/contract/errors.js';
+import type { OptimizeSpec } from '../../../pipelines/contract/learning-spec.js';
+import type { LlmStepSpec } from '../../../pipelines/contract/spec-bundle.js';
+import type { StepRef, StepRunnerEvent } from '../../../pipelines/contract/step-event.js';
 import { artifactKeys } from '../artifact-keys.js';
-import { ErrorName, OutputInvalidError, ProviderError } from '../errors.js';
+import { OutputInvalidError, ProviderError } from '../errors.js';
 import { type Answer, checkAnswer } from '../evaluators/check-answer.js';
 import { judgeAnswer } from '../evaluators/llm-judge.js';
 import { iterationField } from '../iteration.js';
@@ -13,8 +15,7 @@ import type { PromptPack } from '../prompt-packs/pack-schema.js';
 import { pyJsonDumps, pyStr } from '../prompt-packs/python-format.js';
 import { parseReply } from '../prompt-packs/reply-parser.js';
 import type { RenderedPrompt } from '../render-prompt.js';
-import type { StepRef, StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 import { referencedSteps, TemplateScope } from '../template-scope.js';
 import type { AttemptContext } from './attempt-record.js';
 

@@ -1,5 +1,7 @@
-import type { LlmStepSpec } from '../../../statemachines/types.js';
-import { ErrorName, FallbackUnavailableError, OutputInvalidError } from '../errors.js';
+import { ErrorName } from '../../../pipelines/contract/errors.js';
+import type { LlmStepSpec } from '../../../pipelines/contract/spec-bundle.js';
+import type { StepArtifact, StepRef, StepRunnerEvent } from '../../../pipelines/contract/step-event.js';
+import { FallbackUnavailableError, OutputInvalidError } from '../errors.js';
 import { exposedFields } from '../exposed-fields.js';
 import { extractAnswer } from '../extraction.js';
 import { answerWithoutModel } from '../fallbacks.js';
@@ -10,8 +12,7 @@ import type { ChatMessage, CompletionRequest, CompletionResult } from '../ports/
 import { priceAttempt } from '../providers/pricing.js';
 import { loadSessionTexts, type RenderedPrompt, renderPrompt, stepsReadBy } from '../render-prompt.js';
 import { type SessionHistory, SessionStore, sessionMessages } from '../session-store.js';
-import type { StepArtifact, StepRef, StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 import { TemplateScope } from '../template-scope.js';
 import {
   type AttemptContext,

@@ -1,10 +1,11 @@
 import { evaluateCondition } from '../../../pipelines/conditions/evaluate.js';
+import { ErrorName } from '../../../pipelines/contract/errors.js';
+import type { LoopItemsStepSpec } from '../../../pipelines/contract/spec-bundle.js';
+import type { StepRunnerEvent } from '../../../pipelines/contract/step-event.js';
 import { valueAtPath } from '../../../pipelines/data-path.js';
-import type { LoopItemsStepSpec } from '../../../statemachines/types.js';
 import { loadConditionReader } from '../condition-reader.js';
-import { ElexirionError, ErrorName } from '../errors.js';
-import type { StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
+import { ElexirionError } from '../errors.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 import { referencedSteps, TemplateScope } from '../template-scope.js';
 
 /** What a for_loop's items Task returns into the state, for its Map. */

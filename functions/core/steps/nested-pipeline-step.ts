@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import type { PipelineInputsStepSpec, PipelineOutputsStepSpec } from '../../../statemachines/types.js';
-import { type DataStepRef, StepEntrySchema, type StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
+import type {
+  PipelineInputsStepSpec,
+  PipelineOutputsStepSpec,
+} from '../../../pipelines/contract/spec-bundle.js';
+import type { DataStepRef, StepRunnerEvent } from '../../../pipelines/contract/step-event.js';
+import { StepEntrySchema } from '../step-event.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 import { referencedSteps, TemplateScope } from '../template-scope.js';
 import { storeDataStepResult } from './data-step-result.js';
 

@@ -1,6 +1,6 @@
-import type { SetVariableStepSpec } from '../../../statemachines/types.js';
-import type { StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
+import type { SetVariableStepSpec } from '../../../pipelines/contract/spec-bundle.js';
+import type { StepRunnerEvent } from '../../../pipelines/contract/step-event.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 import { referencedSteps, TemplateScope } from '../template-scope.js';
 
 /** Evaluates a `set_variable` step whose values read step outputs; returns the new variables. */

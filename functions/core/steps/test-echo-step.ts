@@ -1,8 +1,9 @@
+import { ErrorName } from '../../../pipelines/contract/errors.js';
+import type { TestEchoStepSpec } from '../../../pipelines/contract/spec-bundle.js';
+import type { DataStepRef, StepRunnerEvent } from '../../../pipelines/contract/step-event.js';
 import { FAIL_ECHO_VALUE } from '../../../pipelines/steps/test-echo.js';
-import type { TestEchoStepSpec } from '../../../statemachines/types.js';
-import { ElexirionError, ErrorName } from '../errors.js';
-import type { DataStepRef, StepRunnerEvent } from '../step-event.js';
-import type { StepRunnerDeps } from '../step-runner.js';
+import { ElexirionError } from '../errors.js';
+import type { StepRunnerDeps } from '../step-runner-deps.js';
 import { referencedSteps, TemplateScope } from '../template-scope.js';
 import { storeDataStepResult } from './data-step-result.js';
 

@@ -10,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Iteration } from '../iteration.js';
+import type { Iteration } from '../../../pipelines/contract/step-event.js';
 import type {
   AttemptRecord,
   FeedbackRecord,

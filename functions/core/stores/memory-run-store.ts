@@ -1,4 +1,4 @@
-import type { Iteration } from '../iteration.js';
+import type { Iteration } from '../../../pipelines/contract/step-event.js';
 import type {
   AttemptRecord,
   FeedbackRecord,

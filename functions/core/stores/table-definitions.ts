@@ -5,7 +5,7 @@
  * key lookup by hash, which must work before the tenant is known.
  */
 
-import type { Iteration } from '../iteration.js';
+import type { Iteration } from '../../../pipelines/contract/step-event.js';
 
 /** Physical table names, one per table design. */
 export interface TableNames {

@@ -1,8 +1,8 @@
 """The part of a compiled step spec the optimizer reads, as the TypeScript compiler writes it.
 
-The spec bundle (`statemachines/types.ts`, `LlmStepSpec`) carries each LLM step's `evaluators` and,
-for a step that opts in, its `optimize` block with every default already applied; this module parses
-that JSON into frozen dataclasses and rejects anything it does not know.
+The spec bundle (`pipelines/contract/spec-bundle.ts`, `LlmStepSpec`) carries each LLM step's
+`evaluators` and, for a step that opts in, its `optimize` block with every default already applied;
+this module parses that JSON into frozen dataclasses and rejects anything it does not know.
 """
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type ExecutionEvent, executeStateMachine } from '../../../local/executor.js';
+import type { ExecutionEvent } from '../../../local/execution-options.js';
+import { executeStateMachine } from '../../../local/executor.js';
 import { PAYLOAD_LIMIT_BYTES } from '../../../local/payload-limit.js';
 
 /** An error as a provider adapter throws it: only the `name` matters to Step Functions. */

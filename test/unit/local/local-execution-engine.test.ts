@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { shippedMachinesOn } from '../../../local/local-execution-engine.js';
+import { shippedMachinesOn } from '../../../local/shipped-machines.js';
 import { THREE_TASK_CHAIN as CHAIN, stepEngine as engineWith } from '../../support/step-engine.js';
 
 function failing(name: string, message: string): Error {

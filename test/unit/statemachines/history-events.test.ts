@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { AslObject } from '../../../pipelines/contract/spec-bundle.js';
 import { longestPathEvents, setEventWeight, stateEvents } from '../../../statemachines/history-events.js';
-import type { AslObject } from '../../../statemachines/types.js';
 
 describe('history events', () => {
   it('counts each state type, nested machines included', () => {

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { AslObject } from '../../../pipelines/contract/spec-bundle.js';
+import { oversizedInputs, STATE_PAYLOAD_LIMIT_BYTES } from '../../../pipelines/contract/state-limits.js';
 import {
   checkInputDefaults,
   checkLimits,
   DEFINITION_LIMIT_BYTES,
-  oversizedInputs,
   REFERENCE_BYTES,
-  STATE_PAYLOAD_LIMIT_BYTES,
   stateBytesBesideInputs,
 } from '../../../statemachines/limits.js';
-import type { AslObject } from '../../../statemachines/types.js';
 
 /** A Task writing `$.steps.NAME`, with one retrier of `attempts`. */
 function task(name: string, next: string | undefined, attempts = 2): AslObject {

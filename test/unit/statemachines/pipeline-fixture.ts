@@ -1,6 +1,6 @@
+import type { AslObject } from '../../../pipelines/contract/spec-bundle.js';
 import type { Workflow } from '../../../pipelines/schema.js';
 import type { Pipeline } from '../../../pipelines/types.js';
-import type { AslObject } from '../../../statemachines/types.js';
 
 /** A loaded pipeline built in memory, for compiler tests that do not exercise the loader. */
 export function pipelineOf(

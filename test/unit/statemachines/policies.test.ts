@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorName, PERMANENT_ERRORS, TRANSIENT_ERRORS } from '../../../functions/core/errors.js';
+import { ErrorName, PERMANENT_ERRORS, TRANSIENT_ERRORS } from '../../../pipelines/contract/errors.js';
 import { declaredRetriers, retriedErrorNames } from '../../../statemachines/policies.js';
 
 describe('STEP_RETRIERS', () => {

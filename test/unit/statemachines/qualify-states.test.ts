@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { AslObject } from '../../../pipelines/contract/spec-bundle.js';
 import { qualifyStates } from '../../../statemachines/qualify-states.js';
-import type { AslObject } from '../../../statemachines/types.js';
 
 describe('qualifyStates', () => {
   it('renames every state, nested ones included, and every transition to them, but not others', () => {

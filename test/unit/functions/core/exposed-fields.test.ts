@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorName } from '../../../../functions/core/errors.js';
 import { EXPOSED_FIELDS_MAX_BYTES, exposedFields } from '../../../../functions/core/exposed-fields.js';
+import { ErrorName } from '../../../../pipelines/contract/errors.js';
 
 describe('exposedFields', () => {
   it('copies exactly the listed top-level fields the answer has', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractAnswer } from '../../../../functions/core/extraction.js';
-import type { ExtractionSpec } from '../../../../statemachines/types.js';
+import type { ExtractionSpec } from '../../../../pipelines/contract/spec-bundle.js';
 
 const SPEC: ExtractionSpec = {
   format: 'text',

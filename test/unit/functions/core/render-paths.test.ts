@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadConditionReader } from '../../../../functions/core/condition-reader.js';
-import { ErrorName } from '../../../../functions/core/errors.js';
 import { renderPrompt } from '../../../../functions/core/render-prompt.js';
-import type { StepRunnerEvent } from '../../../../functions/core/step-event.js';
 import { MemoryArtifactStore } from '../../../../functions/core/stores/memory-artifact-store.js';
 import { TemplateScope } from '../../../../functions/core/template-scope.js';
 import { evaluateCondition } from '../../../../pipelines/conditions/evaluate.js';
 import { compileCondition } from '../../../../pipelines/conditions/source.js';
+import { ErrorName } from '../../../../pipelines/contract/errors.js';
+import type { StepRunnerEvent } from '../../../../pipelines/contract/step-event.js';
 
 const ANSWER = { risk: 'low', items: ['a', 'b'], rows: [{ n: 1 }], meta: { level: 'high' } };
 const INHERITED = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];

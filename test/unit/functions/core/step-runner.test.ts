@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { cachedBundleLoader } from '../../../../functions/core/bundle-loader.js';
-import { ErrorName, ProviderError } from '../../../../functions/core/errors.js';
+import { ProviderError } from '../../../../functions/core/errors.js';
 import { startRun } from '../../../../functions/core/run-lifecycle.js';
-import { isStepRef, type StepRef, type StepRunnerEvent } from '../../../../functions/core/step-event.js';
-import { runStep, type StepRunnerDeps } from '../../../../functions/core/step-runner.js';
+import { isStepRef } from '../../../../functions/core/step-event.js';
+import { runStep } from '../../../../functions/core/step-runner.js';
+import type { StepRunnerDeps } from '../../../../functions/core/step-runner-deps.js';
 import { MemoryArtifactStore } from '../../../../functions/core/stores/memory-artifact-store.js';
 import { MemoryRunStore } from '../../../../functions/core/stores/memory-run-store.js';
+import { ErrorName } from '../../../../pipelines/contract/errors.js';
+import type { SpecBundle } from '../../../../pipelines/contract/spec-bundle.js';
+import type { StepRef, StepRunnerEvent } from '../../../../pipelines/contract/step-event.js';
 import { compilePipeline } from '../../../../statemachines/compile.js';
-import type { SpecBundle } from '../../../../statemachines/types.js';
 import { QueueProvider } from '../../../support/queue-provider.js';
 import { pipelineOf } from '../../statemachines/pipeline-fixture.js';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Expr } from '../../../../pipelines/conditions/ast.js';
 import {
   evaluateCondition,
   evaluateExpression,
   type RefReader,
 } from '../../../../pipelines/conditions/evaluate.js';
 import { compileCondition } from '../../../../pipelines/conditions/source.js';
+import type { Expr } from '../../../../pipelines/contract/condition-ast.js';
 
 const STATE: Record<string, Record<string, unknown>> = {
   steps: {

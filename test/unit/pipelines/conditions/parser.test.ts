@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Expr } from '../../../../pipelines/conditions/ast.js';
 import { formatCondition } from '../../../../pipelines/conditions/format.js';
 import { parseCondition } from '../../../../pipelines/conditions/parser.js';
+import type { Expr } from '../../../../pipelines/contract/condition-ast.js';
 
 /** The tree of `text`, written back as text (every node kind has one spelling). */
 function shape(text: string): string {

@@ -1,13 +1,13 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Expr } from '../../../../pipelines/conditions/ast.js';
 import { evaluateCondition } from '../../../../pipelines/conditions/evaluate.js';
 import { compileCondition } from '../../../../pipelines/conditions/source.js';
+import type { Expr } from '../../../../pipelines/contract/condition-ast.js';
+import type { AslObject } from '../../../../pipelines/contract/spec-bundle.js';
 import { choiceRule, regexAsGlob } from '../../../../statemachines/conditions/choice-rule.js';
 import type { LocateValue } from '../../../../statemachines/conditions/state-values.js';
 import { statePath } from '../../../../statemachines/conditions/state-values.js';
-import type { AslObject } from '../../../../statemachines/types.js';
 
 /** Every path is in the state under its root; `inputs.list` is known to be a list, `inputs.s` a string. */
 const locate: LocateValue = (ref) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { LlmStepSpec } from '../../../../pipelines/contract/spec-bundle.js';
 import type { ClaudeStep, Workflow } from '../../../../pipelines/schema.js';
 import { compilePipeline } from '../../../../statemachines/compile.js';
-import type { LlmStepSpec } from '../../../../statemachines/types.js';
 import { pipelineOf } from '../pipeline-fixture.js';
 
 function specOf(step: Partial<ClaudeStep>, workflow: Partial<Workflow> = {}): LlmStepSpec {

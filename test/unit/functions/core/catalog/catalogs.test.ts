@@ -7,7 +7,7 @@ import { FilePipelineCatalog } from '../../../../../functions/core/catalog/file-
 import { layeredCatalog } from '../../../../../functions/core/catalog/layered-catalog.js';
 import { PipelineFiles } from '../../../../../functions/core/catalog/pipeline-files.js';
 import type { PipelineCatalog } from '../../../../../functions/core/ports/pipeline-catalog.js';
-import type { SpecBundle } from '../../../../../statemachines/types.js';
+import type { SpecBundle } from '../../../../../pipelines/contract/spec-bundle.js';
 
 const machineOf = async (tenantId: string, pipeline: string) =>
   `arn:…:stateMachine:elexirion-${tenantId}-${pipeline}`;

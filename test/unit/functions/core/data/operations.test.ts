@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyOperations, dataType } from '../../../../../functions/core/data/operations.js';
-import type { DataOperation } from '../../../../../pipelines/steps/data-transform.js';
+import type { DataOperation } from '../../../../../pipelines/contract/step-options.js';
 
 const ITEMS = [
   { name: 'a', score: 3, tags: ['x'], meta: { level: 'high' } },

@@ -3,8 +3,8 @@ import type { AttemptRecord } from '../../../../../functions/core/ports/run-stor
 import { finishRun, startRun } from '../../../../../functions/core/run-lifecycle.js';
 import { MemoryArtifactStore } from '../../../../../functions/core/stores/memory-artifact-store.js';
 import { MemoryRunStore } from '../../../../../functions/core/stores/memory-run-store.js';
+import type { SpecBundle } from '../../../../../pipelines/contract/spec-bundle.js';
 import { compilePipeline } from '../../../../../statemachines/compile.js';
-import type { SpecBundle } from '../../../../../statemachines/types.js';
 import { pipelineOf } from '../../../statemachines/pipeline-fixture.js';
 
 const PIPELINE = pipelineOf({

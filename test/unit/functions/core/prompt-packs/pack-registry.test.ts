@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorName } from '../../../../../functions/core/errors.js';
 import { inCanary, PromptPackRegistry } from '../../../../../functions/core/prompt-packs/pack-registry.js';
 import type { PromptPack } from '../../../../../functions/core/prompt-packs/pack-schema.js';
 import { MemoryPromptPackStore } from '../../../../../functions/core/stores/memory-prompt-pack-store.js';
+import { ErrorName } from '../../../../../pipelines/contract/errors.js';
 
 const PACK = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../../../fixtures/dspy-golden/classify.json'), 'utf8'),

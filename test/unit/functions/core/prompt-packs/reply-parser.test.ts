@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorName } from '../../../../../functions/core/errors.js';
 import { parseReply } from '../../../../../functions/core/prompt-packs/reply-parser.js';
+import { ErrorName } from '../../../../../pipelines/contract/errors.js';
 
 const OUTPUTS = [
   { name: 'category', type: 'str' },

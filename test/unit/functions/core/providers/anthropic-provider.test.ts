@@ -1,8 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorName } from '../../../../../functions/core/errors.js';
 import type { CompletionRequest } from '../../../../../functions/core/ports/provider.js';
 import { AnthropicProvider } from '../../../../../functions/core/providers/anthropic-provider.js';
+import { ErrorName } from '../../../../../pipelines/contract/errors.js';
 import { startFakeAnthropicServer } from '../../../../support/fake-anthropic-server.js';
 import { type FakeProviderServer, fake } from '../../../../support/fake-provider-server.js';
 

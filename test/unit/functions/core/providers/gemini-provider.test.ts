@@ -1,8 +1,8 @@
 import { GoogleGenAI } from '@google/genai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorName } from '../../../../../functions/core/errors.js';
 import type { CompletionRequest } from '../../../../../functions/core/ports/provider.js';
 import { GeminiProvider } from '../../../../../functions/core/providers/gemini-provider.js';
+import { ErrorName } from '../../../../../pipelines/contract/errors.js';
 import { startFakeGeminiServer } from '../../../../support/fake-gemini-server.js';
 import { type FakeProviderServer, fake } from '../../../../support/fake-provider-server.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorName } from '../../../../../functions/core/errors.js';
 import type { CompletionRequest, Provider } from '../../../../../functions/core/ports/provider.js';
 import { AnthropicProvider } from '../../../../../functions/core/providers/anthropic-provider.js';
 import { GeminiProvider } from '../../../../../functions/core/providers/gemini-provider.js';
+import { ErrorName } from '../../../../../pipelines/contract/errors.js';
 import { startFakeAnthropicServer } from '../../../../support/fake-anthropic-server.js';
 import { startFakeGeminiServer } from '../../../../support/fake-gemini-server.js';
 import { type FakeProviderServer, fake } from '../../../../support/fake-provider-server.js';

@@ -8,7 +8,7 @@ import {
   resolveScriptKeys,
   scriptedResponse,
 } from '../../../../../functions/core/providers/mock-script.js';
-import type { SpecBundle } from '../../../../../statemachines/types.js';
+import type { SpecBundle } from '../../../../../pipelines/contract/spec-bundle.js';
 
 let dir: string;
 

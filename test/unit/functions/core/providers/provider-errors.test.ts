@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ErrorName, ProviderError } from '../../../../../functions/core/errors.js';
+import { ProviderError } from '../../../../../functions/core/errors.js';
 import {
   errorNameForStatus,
   normalizeProviderError,
   parseRetryAfter,
   redactSecrets,
 } from '../../../../../functions/core/providers/provider-errors.js';
+import { ErrorName } from '../../../../../pipelines/contract/errors.js';
 
 describe('errorNameForStatus', () => {
   it.each([

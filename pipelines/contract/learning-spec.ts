@@ -1,10 +1,14 @@
-import type { OPTIMIZERS, SIGNATURE_FIELD_TYPES } from '../pipelines/steps/optimize.js';
-
 /**
  * The compiled forms of `evaluators:` and `optimize:` in a step spec. The step runner scores attempts
  * with them, and the optimizer (`optimizer/src/elexirion_optimizer/spec.py`) reads them from the spec
  * bundle, so every default is applied and the shapes stay as they are.
  */
+
+/** The signature field types a step may declare, by the Python type name DSPy renders them with. */
+export const SIGNATURE_FIELD_TYPES = ['str', 'int', 'float', 'bool', 'list[str]', 'dict'] as const;
+
+/** The optimizers a step may select; `bootstrap_few_shot` is the default. */
+export const OPTIMIZERS = ['bootstrap_few_shot', 'mipro_v2', 'gepa'] as const;
 
 /** How one evaluator scores an answer; `name` is unique among the step's evaluators. */
 export type EvaluatorSpec = { readonly name: string } & (

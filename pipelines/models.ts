@@ -1,4 +1,4 @@
-import type { ModelFamily } from '../../../statemachines/types.js';
+import type { ModelFamily } from './contract/models.js';
 
 /** Short names a pipeline may write for a Claude model (`model: sonnet`). */
 export const CLAUDE_MODEL_ALIASES: ReadonlyMap<string, string> = new Map([

@@ -1,15 +1,21 @@
-import { createHash } from 'node:crypto';
-import type { Expr } from '../pipelines/conditions/ast.js';
-import type { InputDecl } from '../pipelines/schema.js';
-import type { PostProcessingOperation } from '../pipelines/steps/claude-extract.js';
-import type { FallbackAction } from '../pipelines/steps/claude-robust.js';
-import type { DataOperation } from '../pipelines/steps/data-transform.js';
-import type { ConvertFormat, FileOperation } from '../pipelines/steps/file-ops.js';
-import type { NestedOutput } from '../pipelines/steps/pipeline.js';
-import type { EvaluatorSpec, OptimizeSpec } from './learning-types.js';
+import type { Expr } from './condition-ast.js';
+import type { EvaluatorSpec, OptimizeSpec } from './learning-spec.js';
+import type { ModelFamily, SamplingOptions } from './models.js';
+import type {
+  ConvertFormat,
+  DataOperation,
+  FallbackAction,
+  FileOperation,
+  InputDecl,
+  NestedOutput,
+  PostProcessingOperation,
+} from './step-options.js';
 
-/** The model family of an LLM step; selects the provider. */
-export type ModelFamily = 'claude' | 'gemini';
+/**
+ * What a pipeline compiles to, besides its ASL: the spec bundle the step runner reads, and the
+ * placeholders a deployer fills. The compiler (`statemachines/`) writes it; the runtime
+ * (`functions/`) reads it; neither side's code is imported here.
+ */
 
 /** A prompt part as the step runner renders it. `static` content may hold templates; `file` content is literal. */
 export type PromptPartSpec =
@@ -59,7 +65,7 @@ export interface CallBudgetSpec {
 }
 
 /** Everything the step runner needs to run one LLM step, with defaults already applied. */
-export interface LlmStepSpec {
+export interface LlmStepSpec extends SamplingOptions {
   readonly kind: 'llm';
   readonly family: ModelFamily;
   readonly model: string;
@@ -67,9 +73,6 @@ export interface LlmStepSpec {
   readonly system?: string;
   readonly prompt: readonly PromptPartSpec[];
   readonly maxOutputTokens: number;
-  readonly temperature?: number;
-  readonly topP?: number;
-  readonly topK?: number;
   readonly timeoutMs: number;
   /** JSON Schema the answer must match, as JSON; `{}` asks for any JSON. Absent: any answer. */
   readonly outputSchema?: Readonly<Record<string, unknown>>;
@@ -189,7 +192,7 @@ export type StepSpec =
 export interface ConditionStepSpec {
   readonly kind: 'condition';
   readonly mode: 'test' | 'value';
-  /** The resolved tree (`pipelines/conditions/ast.ts`). */
+  /** The resolved tree (`pipelines/contract/condition-ast.ts`). */
   readonly expression: Expr;
   /** The condition in its preferred spelling, for messages. */
   readonly text: string;
@@ -239,16 +242,6 @@ export type AslValue = string | number | boolean | null | AslValue[] | AslObject
 export const Placeholder = {
   StepRunner: '${StepRunnerArn}',
 } as const;
-
-/**
- * The placeholder of a nested pipeline's child state machine ARN, one per nesting step: `scope` is
- * the dotted path of nesting steps (`report.summarize`). Keys hold only letters, digits and `_`; the
- * hash keeps two scopes that differ only in punctuation apart.
- */
-export function childStateMachinePlaceholder(scope: string): string {
-  const hash = createHash('sha256').update(scope).digest('hex').slice(0, 8);
-  return `\${ChildStateMachine_${scope.replace(/[^A-Za-z0-9]/g, '_')}_${hash}}`;
-}
 
 /** Matches every child state machine placeholder in a definition's text. */
 export const CHILD_STATE_MACHINE_PLACEHOLDER = /\$\{ChildStateMachine_[A-Za-z0-9_]+\}/g;

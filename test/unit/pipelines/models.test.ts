@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveModel } from '../../../../../functions/core/providers/models.js';
+import { resolveModel } from '../../../pipelines/models.js';
 
 describe('resolveModel', () => {
   it.each([
