@@ -1,6 +1,7 @@
 import { type AslObject, START_EXECUTION_SYNC } from '../pipelines/contract/spec-bundle.js';
 import { listStates } from './definition-states.js';
 import type { ExecuteOptions, ExecutionResult, TaskHandler } from './execution-options.js';
+import { named } from './local-execution.js';
 
 /** Runs a definition the way `executeStateMachine` does; passed in, so the two modules do not import each other. */
 export type Execute = (
@@ -72,11 +73,11 @@ export async function childMachinesOf(
     const arn = (state.Parameters as { StateMachineArn?: unknown } | undefined)?.StateMachineArn;
     if (state.Resource !== START_EXECUTION_SYNC || typeof arn !== 'string' || arn in found) continue;
     const child = await machineNamed(arn);
-    if (!child) {
-      const error = new Error(`no state machine ${arn}, which a machine being started starts`);
-      error.name = 'StateMachineDoesNotExist';
-      throw error;
-    }
+    if (!child)
+      throw named(
+        'StateMachineDoesNotExist',
+        `no state machine ${arn}, which a machine being started starts`,
+      );
     found[arn] = child;
     await childMachinesOf(child, machineNamed, found);
   }
