@@ -4,6 +4,13 @@
  *   pipelines/contract  <-  pipelines  <-  statemachines
  *   pipelines/contract  <-  functions
  *
+ * and inside functions/ (by job):
+ *
+ *   ports  <-  shared  <-  stores, events             (adapters of the ports)
+ *   ports, shared  <-  step-runner, steps, llm, providers, prompt-packs, evaluators  (the step runner)
+ *   the step runner's modules  <-  runs, catalog, engines, triggers, api, control  (the control plane)
+ *   everything  <-  handlers                            (Lambda entry points: composition roots)
+ *
  * `pipelines/contract/` is what the language compiles to (the spec bundle, the step runner's event
  * and reply, the error names, model families) and imports nothing outside itself. Run by
  * `npm run check`.
@@ -15,25 +22,24 @@
  *
  * Exceptions allowed, each with its reason:
  * - `runtime-not-compiler`: the control plane's registration path compiles a pipeline when it is
- *   registered, so `functions/core/register-pipeline.ts`, the build facade it uses
- *   (`functions/core/pipeline-build.ts`) and the dev file catalog that builds pipeline files
- *   (`functions/core/catalog/pipeline-files.ts`) may import `statemachines/` and the pipelines
- *   loader. Nothing else under `functions/` may, and the step runner may not reach them at all
- *   (`step-runner-not-compiler`, no exception).
+ *   registered, so `functions/runs/register-pipeline.ts` and the dev file catalog that builds
+ *   pipeline files (`functions/catalog/pipeline-files.ts`) may import the build facade
+ *   (`statemachines/build.ts`). Nothing else under `functions/` may, and the step runner may not
+ *   reach the compiler at all (`step-runner-not-compiler`, no exception).
  */
 
 /** The only files under functions/ allowed to import statemachines/ or the pipelines loader. */
 const REGISTRATION_PATH = [
-  '^functions/core/register-pipeline\\.ts$',
-  '^functions/core/pipeline-build\\.ts$',
-  '^functions/core/catalog/pipeline-files\\.ts$',
+  '^functions/runs/register-pipeline\\.ts$',
+  '^functions/catalog/pipeline-files\\.ts$',
 ];
 
 /** The step runner: its entry points, its step implementations and its providers. */
 const STEP_RUNNER = [
-  '^functions/core/step-runner[^/]*\\.ts$',
-  '^functions/core/steps/',
-  '^functions/core/providers/',
+  '^functions/step-runner/',
+  '^functions/steps/',
+  '^functions/llm/',
+  '^functions/providers/',
   '^functions/handlers/step-runner\\.ts$',
 ];
 
@@ -77,6 +83,31 @@ module.exports = {
         'Under functions/ only the registration path (see the header) imports the compiler or the pipelines loader; the rest reads compiled bundles through pipelines/contract/.',
       from: { path: '^functions/', pathNot: REGISTRATION_PATH },
       to: { path: ['^statemachines/', '^pipelines/loader\\.ts$'] },
+    },
+    {
+      name: 'step-runner-not-control-plane',
+      severity: 'error',
+      comment:
+        'The step runner (and the steps, LLM helpers, providers, prompt packs and evaluators it runs) never imports the control plane: it is deployed alone, with the least privilege of its own.',
+      from: { path: [...STEP_RUNNER, '^functions/prompt-packs/', '^functions/evaluators/'] },
+      to: { path: '^functions/(api|runs|triggers|catalog|engines|control|handlers)/' },
+    },
+    {
+      name: 'ports-are-contracts',
+      severity: 'error',
+      comment:
+        'functions/ports/ holds interfaces and their records only: it imports the contract and other ports, nothing else.',
+      from: { path: '^functions/ports/' },
+      to: { pathNot: ['^functions/ports/', '^pipelines/contract/'] },
+    },
+    {
+      name: 'adapters-below-their-users',
+      severity: 'error',
+      comment:
+        'Store and event adapters (functions/stores/, functions/events/) and the shared helpers (functions/shared/) implement ports; they import ports, shared helpers and the contract, never the code that uses them.',
+      from: { path: '^functions/(stores|events|shared)/' },
+      // `$1` is the adapter's own folder: its modules may import each other.
+      to: { path: '^(functions|statemachines|cli|local)/', pathNot: '^functions/(ports|shared|$1)/' },
     },
     {
       name: 'step-runner-not-compiler',

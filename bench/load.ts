@@ -11,9 +11,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { generateApiKey } from '../functions/core/api-keys.js';
-import type { PlatformEvent } from '../functions/core/ports/event-publisher.js';
-import { MockProvider } from '../functions/core/providers/mock-provider.js';
+import { generateApiKey } from '../functions/api/api-keys.js';
+import type { PlatformEvent } from '../functions/ports/event-publisher.js';
+import { MockProvider } from '../functions/providers/mock-provider.js';
 import { startDevServer } from '../local/dev-server.js';
 
 const CLIENTS = [10, 100, 1000];

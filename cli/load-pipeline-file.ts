@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { buildPipelineFile } from '../functions/core/pipeline-build.js';
 import type { AslObject, ChildStateMachine, SpecBundle } from '../pipelines/contract/spec-bundle.js';
 import { formatIssue, positionOf } from '../pipelines/format-issues.js';
 import type { Pipeline, PipelineIssue } from '../pipelines/types.js';
+import { buildPipelineFile } from '../statemachines/build.js';
 import type { CliIo } from './io.js';
 
 /** A pipeline file that loaded and compiled without errors. */

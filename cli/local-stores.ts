@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
-import type { RunStore } from '../functions/core/ports/run-store.js';
+import type { ArtifactStore } from '../functions/ports/artifact-store.js';
+import type { RunStore } from '../functions/ports/run-store.js';
 import { type LocalStack, startLocalStack } from '../local/emulators.js';
 import { createLocalStores } from '../local/local-deps.js';
 import { resolveDataDir } from './data-dir.js';

@@ -1,4 +1,4 @@
-import { isDataStepRef, isStepRef } from '../functions/core/step-event.js';
+import { isDataStepRef, isStepRef } from '../functions/step-runner/step-event.js';
 import type { StepObserver } from '../local/run-pipeline.js';
 import { formatSeconds, formatTokens, formatUsd } from './format.js';
 import type { CliIo } from './io.js';

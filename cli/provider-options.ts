@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import type { Provider } from '../functions/core/ports/provider.js';
-import { loadMockScript } from '../functions/core/providers/mock-script.js';
+import type { Provider } from '../functions/ports/provider.js';
+import { loadMockScript } from '../functions/providers/mock-script.js';
 import {
   createProviderRouter,
   type ProviderMode,
   providerSettingsFromEnv,
-} from '../functions/core/providers/provider-router.js';
+} from '../functions/providers/provider-router.js';
 import type { ModelFamily } from '../pipelines/contract/models.js';
 import type { SpecBundle } from '../pipelines/contract/spec-bundle.js';
 import { type CliIo, UsageError } from './io.js';

@@ -8,7 +8,7 @@ import {
   TABLE_DEFINITIONS,
   type TableDefinition,
   type TableNames,
-} from '../functions/core/stores/table-definitions.js';
+} from '../functions/stores/table-definitions.js';
 
 /** Creates the tables that do not exist yet and waits until all are active; existing data is kept. */
 export async function createMissingTables(client: DynamoDBClient, names: TableNames): Promise<void> {

@@ -1,7 +1,7 @@
-import { artifactKeys } from '../functions/core/artifact-keys.js';
-import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
-import type { RunRecord } from '../functions/core/ports/run-store.js';
-import type { DataStepArtifact } from '../functions/core/steps/data-step-result.js';
+import type { ArtifactStore } from '../functions/ports/artifact-store.js';
+import type { RunRecord } from '../functions/ports/runs.js';
+import { artifactKeys } from '../functions/shared/artifact-keys.js';
+import type { DataStepArtifact } from '../functions/steps/data-step-result.js';
 import type { SpecBundle } from '../pipelines/contract/spec-bundle.js';
 import { DATA_STEP_KINDS } from '../pipelines/contract/step-event.js';
 

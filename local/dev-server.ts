@@ -1,22 +1,21 @@
 import type { AddressInfo } from 'node:net';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { apiKeyRecord, createKeyAuthenticator } from '../functions/api/api-keys.js';
 import { createApiApp } from '../functions/api/app.js';
-import { apiKeyRecord, createKeyAuthenticator } from '../functions/core/api-keys.js';
-import { artifactKeys } from '../functions/core/artifact-keys.js';
-import { FilePipelineCatalog } from '../functions/core/catalog/file-catalog.js';
-import { layeredCatalog } from '../functions/core/catalog/layered-catalog.js';
-import { PipelineFiles } from '../functions/core/catalog/pipeline-files.js';
-import { RegistryPipelineCatalog } from '../functions/core/catalog/registry-catalog.js';
-import { handleExecutionStatusChange } from '../functions/core/execution-status.js';
-import type { ApiKeyStore } from '../functions/core/ports/api-key-store.js';
-import type { EventPublisher, PlatformEvent } from '../functions/core/ports/event-publisher.js';
-import type { ExecutionDescription } from '../functions/core/ports/execution-engine.js';
-import type { Provider } from '../functions/core/ports/provider.js';
-import { registeredStateMachineName } from '../functions/core/state-machine-names.js';
-import { handleStepRunnerEvent } from '../functions/core/step-runner-handler.js';
-import { DynamoApiKeyStore } from '../functions/core/stores/dynamo-api-key-store.js';
-import { startFromInboxObject } from '../functions/core/triggers/inbox-trigger.js';
-import type { TriggerOutcome } from '../functions/core/triggers/trigger-run.js';
+import { FilePipelineCatalog } from '../functions/catalog/file-catalog.js';
+import { layeredCatalog } from '../functions/catalog/layered-catalog.js';
+import { PipelineFiles } from '../functions/catalog/pipeline-files.js';
+import { RegistryPipelineCatalog } from '../functions/catalog/registry-catalog.js';
+import type { ApiKeyStore } from '../functions/ports/api-key-store.js';
+import type { EventPublisher, PlatformEvent } from '../functions/ports/event-publisher.js';
+import type { Provider } from '../functions/ports/provider.js';
+import { handleExecutionStatusChange } from '../functions/runs/execution-status.js';
+import { registeredStateMachineName } from '../functions/runs/state-machine-names.js';
+import { artifactKeys } from '../functions/shared/artifact-keys.js';
+import { handleStepRunnerEvent } from '../functions/step-runner/handler.js';
+import { DynamoApiKeyStore } from '../functions/stores/dynamo-api-key-store.js';
+import { startFromInboxObject } from '../functions/triggers/inbox-trigger.js';
+import type { TriggerOutcome } from '../functions/triggers/trigger-run.js';
 import type { ModelFamily } from '../pipelines/contract/models.js';
 import { Placeholder } from '../pipelines/contract/spec-bundle.js';
 import { createApiHttpServer } from './api-http-server.js';
@@ -24,7 +23,7 @@ import { LOCAL_TENANT, type LocalStackOptions, startLocalStack } from './emulato
 import { InFlight } from './in-flight.js';
 import { watchInbox } from './inbox-watcher.js';
 import { createLocalDeps } from './local-deps.js';
-import { PROCESS_DIED } from './local-execution.js';
+import { reconciledMessage } from './local-execution.js';
 import { LocalExecutionEngine } from './local-execution-engine.js';
 import { shippedMachinesOn } from './shipped-machines.js';
 
@@ -106,6 +105,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       retryDelay: options.retryDelay,
       // Executions are kept in the data directory, so a restart can redrive them (see reconcile below).
       store: stepDeps.artifacts,
+      artifacts: stepDeps.artifacts,
       onStatusChange: (change) => handleExecutionStatusChange(change, deps),
       onError: (error) => log(`error in the local engine: ${describe(error)}`),
     });
@@ -132,7 +132,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // Executions still running in the data directory belong to a process that died (kill -9, a
     // crash): one process holds the directory at a time. Before serving, they fail with
     // Local.ProcessDied and their runs close FAILED, so they can be redriven from their checkpoint.
-    for (const execution of await engine.reconcile()) log(reconciled(execution));
+    for (const execution of await engine.reconcile()) log(reconciledMessage(execution));
 
     const app = createApiApp(deps);
     const { server, close: closeApi } = createApiHttpServer(async (request) => {
@@ -178,13 +178,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await stopAll();
     throw error;
   }
-}
-
-/** The line telling of an execution an earlier process left behind, now ended and reported. */
-function reconciled(execution: ExecutionDescription): string {
-  return execution.error === PROCESS_DIED
-    ? `run ${execution.name} was running when an earlier process ended: now FAILED (${PROCESS_DIED}); redrive it to resume`
-    : `run ${execution.name} ended ${execution.status} in an earlier process: reported now`;
 }
 
 /** Makes `key` tenant `local`'s only key: a key printed by an earlier session stops working. */

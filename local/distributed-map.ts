@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
+import type { ArtifactStore } from '../functions/ports/artifact-store.js';
 import { helperStateName } from '../statemachines/state-names.js';
 
 /** Serves a Task in-process (the executor's `TaskHandler`). */

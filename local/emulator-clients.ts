@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsRequestHandler } from '../functions/core/aws-clients.js';
+import { awsRequestHandler } from '../functions/shared/aws-clients.js';
 
 /** SDK clients pointed at the local emulators. */
 export interface EmulatorClients {

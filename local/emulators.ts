@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type TableNames, tableNames } from '../functions/core/stores/table-definitions.js';
+import { type TableNames, tableNames } from '../functions/stores/table-definitions.js';
 import { createMissingTables } from './create-tables.js';
 import { startDynamoEmulator } from './dynamo-emulator.js';
 import { createEmulatorClients, destroyEmulatorClients, type EmulatorClients } from './emulator-clients.js';

@@ -1,5 +1,5 @@
 import type { StateMachine } from 'aws-local-stepfunctions';
-import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
+import type { ArtifactStore } from '../functions/ports/artifact-store.js';
 
 // The types of `executeStateMachine`'s contract, apart from it so that the modules it calls
 // (child executions) can name them without importing the executor back.

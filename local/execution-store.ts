@@ -1,5 +1,5 @@
-import { artifactKeys } from '../functions/core/artifact-keys.js';
-import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
+import type { ArtifactStore } from '../functions/ports/artifact-store.js';
+import { artifactKeys } from '../functions/shared/artifact-keys.js';
 import type { AslObject } from '../pipelines/contract/spec-bundle.js';
 import {
   fromStored,

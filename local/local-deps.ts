@@ -1,12 +1,12 @@
-import { cachedBundleLoader } from '../functions/core/bundle-loader.js';
-import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
-import type { Provider } from '../functions/core/ports/provider.js';
-import type { RunStore } from '../functions/core/ports/run-store.js';
-import { PromptPackRegistry } from '../functions/core/prompt-packs/pack-registry.js';
-import type { StepRunnerDeps } from '../functions/core/step-runner-deps.js';
-import { DynamoPromptPackStore } from '../functions/core/stores/dynamo-prompt-pack-store.js';
-import { DynamoRunStore } from '../functions/core/stores/dynamo-run-store.js';
-import { S3ArtifactStore } from '../functions/core/stores/s3-artifact-store.js';
+import type { ArtifactStore } from '../functions/ports/artifact-store.js';
+import type { Provider } from '../functions/ports/provider.js';
+import type { RunStore } from '../functions/ports/run-store.js';
+import { PromptPackRegistry } from '../functions/prompt-packs/pack-registry.js';
+import { cachedBundleLoader } from '../functions/shared/bundle-loader.js';
+import type { StepRunnerDeps } from '../functions/step-runner/deps.js';
+import { DynamoPromptPackStore } from '../functions/stores/dynamo-prompt-pack-store.js';
+import { DynamoRunStore } from '../functions/stores/dynamo-run-store.js';
+import { S3ArtifactStore } from '../functions/stores/s3-artifact-store.js';
 import type { ModelFamily } from '../pipelines/contract/models.js';
 import type { LocalStack } from './emulators.js';
 

@@ -1,16 +1,16 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { ExecutionStatusChange } from '../functions/core/execution-status.js';
-import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
+import type { ArtifactStore } from '../functions/ports/artifact-store.js';
 import {
   type ExecutionDescription,
   type ExecutionEngine,
   executionArnOf,
   type StopReason,
-} from '../functions/core/ports/execution-engine.js';
+} from '../functions/ports/execution-engine.js';
+import type { ExecutionStatusChange } from '../functions/runs/execution-status.js';
 import { canonicalJson } from '../pipelines/canonical-json.js';
 import type { AslObject } from '../pipelines/contract/spec-bundle.js';
 import { childMachinesOf, startsChildren } from './child-executions.js';
-import type { TaskHandler } from './execution-options.js';
+import type { ExecuteOptions, TaskHandler } from './execution-options.js';
 import { ExecutionStore } from './execution-store.js';
 import { executeStateMachine } from './executor.js';
 import {
@@ -43,6 +43,10 @@ export interface LocalExecutionEngineOptions {
    * @default - in memory only: a restart forgets every execution
    */
   readonly store?: ArtifactStore;
+  /** The S3 store Distributed Maps read their items from and write their results to. */
+  readonly artifacts?: ArtifactStore;
+  /** Told about every event of every execution (states entered and exited, retries), to show progress. */
+  readonly onEvent?: ExecuteOptions['onEvent'];
   /** Told when an execution ends, as EventBridge tells the execution-events Lambda on AWS. */
   readonly onStatusChange?: (change: ExecutionStatusChange) => Promise<unknown>;
   /** Told when `onStatusChange` still fails after its retries, and when writing to `store` fails. */
@@ -248,8 +252,10 @@ export class LocalExecutionEngine implements ExecutionEngine {
       retryDelay: this.options.retryDelay,
       abortSignal: controller.signal,
       childMachines: children,
+      ...(this.options.artifacts ? { artifacts: this.options.artifacts } : {}),
       onEvent: (event) => {
         if (execution.controller !== controller) return; // a stopped interpreter winding down after a redrive
+        this.options.onEvent?.(event);
         if (event.type === 'StateEntered' && event.index === undefined && topLevel.has(event.state.name)) {
           execution.resumeAt = { state: event.state.name, input: event.state.input };
           if (checkpointed.has(event.state.name)) this.storeCheckpoint(execution);
@@ -304,19 +310,14 @@ export class LocalExecutionEngine implements ExecutionEngine {
    * waits on the I/O instead of spinning on a settled promise that would starve it.
    */
   private async storeStart(execution: LocalExecution): Promise<void> {
-    const stored = this.writeStart(execution);
+    const { store } = this;
+    const started = { ...execution }; // as it starts, before the interpreter changes it
+    const stored = store ? queueWrite(execution, () => store.putStart(started)) : Promise.resolve();
     execution.done = stored.then(
       () => undefined,
       () => undefined,
     );
     await stored;
-  }
-
-  private async writeStart(execution: LocalExecution): Promise<void> {
-    const { store } = this;
-    if (!store) return;
-    const started = { ...execution }; // as it starts, before the interpreter changes it
-    await queueWrite(execution, () => store.putStart(started));
   }
 
   /** Queues a write of the execution's latest checkpoint, unless one is queued that has not started. */

@@ -1,7 +1,7 @@
 import { setImmediate as nextMacrotask, setTimeout as sleep } from 'node:timers/promises';
-import { artifactKeys } from '../functions/core/artifact-keys.js';
-import type { ExecutionStatusChange } from '../functions/core/execution-status.js';
-import type { ExecutionDescription, ExecutionStatus } from '../functions/core/ports/execution-engine.js';
+import type { ExecutionDescription, ExecutionStatus } from '../functions/ports/execution-engine.js';
+import type { ExecutionStatusChange } from '../functions/runs/execution-status.js';
+import { artifactKeys } from '../functions/shared/artifact-keys.js';
 import type { AslObject } from '../pipelines/contract/spec-bundle.js';
 import type { TaskHandler } from './execution-options.js';
 
@@ -208,4 +208,11 @@ export async function deliverWithBackoff(
       await sleep(DELIVERY_BACKOFF_MS * 2 ** (attempt - 1));
     }
   }
+}
+
+/** The line telling of an execution an earlier process left behind, now ended and reported. */
+export function reconciledMessage(execution: ExecutionDescription): string {
+  return execution.error === PROCESS_DIED
+    ? `run ${execution.name} was running when an earlier process ended: now FAILED (${PROCESS_DIED}); redrive it to resume`
+    : `run ${execution.name} ended ${execution.status} in an earlier process: reported now`;
 }

@@ -1,7 +1,8 @@
-import type { ArtifactStore } from '../functions/core/ports/artifact-store.js';
-import type { RunRecord, RunStore, RunUsage } from '../functions/core/ports/run-store.js';
-import { controlFlowResults } from '../functions/core/run-results.js';
-import { type StepReport, stepReports } from '../functions/core/step-reports.js';
+import type { ArtifactStore } from '../functions/ports/artifact-store.js';
+import type { AttemptRecords } from '../functions/ports/attempts.js';
+import type { RunRecord, RunUsage } from '../functions/ports/runs.js';
+import { controlFlowResults } from '../functions/runs/run-results.js';
+import { type StepReport, stepReports } from '../functions/runs/step-reports.js';
 import type { SpecBundle } from '../pipelines/contract/spec-bundle.js';
 import type { StepArtifact } from '../pipelines/contract/step-event.js';
 import { dataStepOutputs } from './data-step-outputs.js';
@@ -22,13 +23,13 @@ export interface RunReport {
 /** Reads a run's attempts and artifacts back from the stores and assembles its report. */
 export async function buildRunReport(
   run: RunRecord,
-  stores: { readonly runs: RunStore; readonly artifacts: ArtifactStore },
+  stores: { readonly runs: AttemptRecords; readonly artifacts: ArtifactStore },
 ): Promise<RunReport> {
   const [attempts, bundle] = await Promise.all([
     stores.runs.listAttempts(run.tenantId, run.runId),
     stores.artifacts.getJson<SpecBundle>(run.bundleKey),
   ]);
-  // Loops, switches and skipped steps: their results live in the final state, kept by finishRun.
+  // Loops, switches and skipped steps: their results live in the final state, kept by closeRun.
   const results = await controlFlowResults(run, stores.artifacts);
   const steps = stepReports(bundle, attempts, results);
   // A batch's tasks are listed as steps (each with its status), their answers only in the batch's output.

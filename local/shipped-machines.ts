@@ -1,5 +1,5 @@
-import type { StateMachineFor } from '../functions/core/catalog/file-catalog.js';
-import { childStateMachineName, shippedStateMachineName } from '../functions/core/state-machine-names.js';
+import type { StateMachineFor } from '../functions/catalog/file-catalog.js';
+import { childStateMachineName, shippedStateMachineName } from '../functions/runs/state-machine-names.js';
 import type { AslObject, ChildStateMachine } from '../pipelines/contract/spec-bundle.js';
 import { localStateMachineArn } from './local-execution.js';
 import type { LocalExecutionEngine } from './local-execution-engine.js';

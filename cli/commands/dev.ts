@@ -1,6 +1,6 @@
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateApiKey } from '../../functions/core/api-keys.js';
+import { generateApiKey } from '../../functions/api/api-keys.js';
 import { startDevServer } from '../../local/dev-server.js';
 import type { Command } from '../command.js';
 import { DATA_DIR_HELP, resolveDataDir } from '../data-dir.js';

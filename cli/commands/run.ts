@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { coerceInputText, resolveRunInputs } from '../../functions/core/run-inputs.js';
+import { coerceInputText, resolveRunInputs } from '../../functions/runs/run-inputs.js';
 import { LOCAL_TENANT, startLocalStack } from '../../local/emulators.js';
 import { createLocalDeps } from '../../local/local-deps.js';
+import { reconciledMessage } from '../../local/local-execution.js';
 import { runPipelineLocally } from '../../local/run-pipeline.js';
 import { buildRunReport, runReportJson } from '../../local/run-report.js';
 import type { InputDecl } from '../../pipelines/contract/step-options.js';
@@ -74,6 +75,10 @@ state beside what the steps add; pass large text as an S3 key instead.
         deps,
         retryDelay: values['no-retry-wait'] ? 'none' : 'real',
         ...(values.json ? {} : { observer: progressPrinter(io) }),
+        // Kept in the data directory as `dev` keeps them: a run whose process is killed is closed by
+        // the next `run` or `dev` over it, and `dev` can redrive it.
+        executionStore: deps.artifacts,
+        onReconciled: (execution) => io.err.write(`${reconciledMessage(execution)}\n`),
       });
       const report = await buildRunReport(record, deps);
       if (values.json) {

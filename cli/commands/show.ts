@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { iterationSuffix } from '../../functions/core/iteration.js';
+import { iterationSuffix } from '../../functions/shared/iteration.js';
 import { LOCAL_TENANT } from '../../local/emulators.js';
 import { buildRunReport } from '../../local/run-report.js';
 import { describeCallBudget } from '../../statemachines/steps/claude-robust.js';

@@ -1,4 +1,4 @@
-import { RunIdSchema } from '../core/request-schemas.js';
+import { RunIdSchema } from '../runs/request-schemas.js';
 import { BadRequestError } from './errors.js';
 
 /** The opaque cursor of the page after `runId`. */

@@ -1,9 +1,10 @@
-import type { FeedbackDeps } from '../core/feedback.js';
-import type { PipelineCatalog } from '../core/ports/pipeline-catalog.js';
-import type { RegistrationDeps } from '../core/register-pipeline.js';
-import type { RunControlDeps } from '../core/run-control.js';
-import type { RunStarterDeps } from '../core/start-pipeline-run.js';
-import type { ArtifactReaderDeps } from '../core/step-artifacts.js';
+import type { PipelineCatalog } from '../ports/pipeline-catalog.js';
+import type { RunStore } from '../ports/run-store.js';
+import type { FeedbackDeps } from '../runs/feedback.js';
+import type { RegistrationDeps } from '../runs/register-pipeline.js';
+import type { RunControlDeps } from '../runs/run-control.js';
+import type { RunStarterDeps } from '../runs/start-pipeline-run.js';
+import type { ArtifactReaderDeps } from '../runs/step-artifacts.js';
 
 /** Hono's environment of the API: what the auth middleware puts in the context. */
 export interface ApiEnv {
@@ -24,6 +25,8 @@ export interface ApiDeps
     RegistrationDeps,
     FeedbackDeps,
     ArtifactReaderDeps {
+  /** Every role of the store: the routes between them start, list, control and score runs and register pipelines. */
+  readonly runs: RunStore;
   readonly catalog: PipelineCatalog;
   /** The tenant a presented API key belongs to; undefined for an unknown key. */
   readonly authenticate: (key: string) => Promise<string | undefined>;

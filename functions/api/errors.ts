@@ -1,6 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { type ErrorDetail, isRequestError, type RequestErrorCode } from '../core/request-error.js';
+import { type ErrorDetail, isRequestError, type RequestErrorCode } from '../shared/request-error.js';
 
 /**
  * Base of every error the API answers with: a status, a stable `code`, a message that says what to

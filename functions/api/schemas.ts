@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { RUN_STATUSES } from '../core/ports/run-store.js';
-import { PipelineNameSchema, RunIdSchema } from '../core/request-schemas.js';
+import { RUN_STATUSES } from '../ports/runs.js';
+import { PipelineNameSchema, RunIdSchema } from '../runs/request-schemas.js';
 
 /** One problem of a refused request. */
 const ErrorDetailSchema = z.object({

@@ -1,5 +1,5 @@
 import type { OpenAPIHonoOptions } from '@hono/zod-openapi';
-import { issueDetails } from '../core/request-schemas.js';
+import { issueDetails } from '../runs/request-schemas.js';
 import type { ApiEnv } from './deps.js';
 import { BadRequestError } from './errors.js';
 

@@ -1,5 +1,6 @@
-import type { AttemptRecord, RunRecord } from '../core/ports/run-store.js';
-import type { StepReport } from '../core/step-reports.js';
+import type { AttemptRecord } from '../ports/attempts.js';
+import type { RunRecord } from '../ports/runs.js';
+import type { StepReport } from '../runs/step-reports.js';
 
 /** A run as the API shows it: no tenant, no storage keys, no ARNs. */
 export function runView(run: RunRecord) {

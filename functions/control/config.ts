@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readEnvConfig } from '../core/config.js';
+import { readEnvConfig } from '../shared/config.js';
 
 /** Where runs are stored; every control-plane handler reads and writes them. */
 const StoresSchema = z.object({

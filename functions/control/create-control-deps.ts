@@ -4,16 +4,16 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Placeholder } from '../../pipelines/contract/spec-bundle.js';
-import { awsRequestHandler } from '../core/aws-clients.js';
-import { cachedBundleLoader } from '../core/bundle-loader.js';
-import { DeployedPipelineCatalog } from '../core/catalog/deployed-catalog.js';
-import { layeredCatalog } from '../core/catalog/layered-catalog.js';
-import { RegistryPipelineCatalog } from '../core/catalog/registry-catalog.js';
-import { readDeployedPipelines } from '../core/deployed-pipelines.js';
-import { type SfnDeployment, SfnExecutionEngine } from '../core/engines/sfn-execution-engine.js';
-import { EventBridgePublisher } from '../core/events/eventbridge-publisher.js';
-import { DynamoRunStore } from '../core/stores/dynamo-run-store.js';
-import { S3ArtifactStore } from '../core/stores/s3-artifact-store.js';
+import { DeployedPipelineCatalog } from '../catalog/deployed-catalog.js';
+import { layeredCatalog } from '../catalog/layered-catalog.js';
+import { RegistryPipelineCatalog } from '../catalog/registry-catalog.js';
+import { type SfnDeployment, SfnExecutionEngine } from '../engines/sfn-execution-engine.js';
+import { EventBridgePublisher } from '../events/eventbridge-publisher.js';
+import { readDeployedPipelines } from '../runs/deployed-pipelines.js';
+import { awsRequestHandler } from '../shared/aws-clients.js';
+import { cachedBundleLoader } from '../shared/bundle-loader.js';
+import { DynamoRunStore } from '../stores/dynamo-run-store.js';
+import { S3ArtifactStore } from '../stores/s3-artifact-store.js';
 import type { ApiConfig, TriggerConfig } from './config.js';
 
 /**

@@ -4,12 +4,12 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { handle } from 'hono/aws-lambda';
+import { createKeyAuthenticator } from '../api/api-keys.js';
 import { createApiApp } from '../api/app.js';
 import { ApiConfigSchema, readControlConfig } from '../control/config.js';
 import { createControlDeps, sfnDeploymentOf } from '../control/create-control-deps.js';
-import { createKeyAuthenticator } from '../core/api-keys.js';
-import { registeredStateMachineName } from '../core/state-machine-names.js';
-import { DynamoApiKeyStore } from '../core/stores/dynamo-api-key-store.js';
+import { registeredStateMachineName } from '../runs/state-machine-names.js';
+import { DynamoApiKeyStore } from '../stores/dynamo-api-key-store.js';
 
 const SERVICE = 'elexirion-api';
 const logger = new Logger({ serviceName: SERVICE });

@@ -3,11 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
-import { createKeyAuthenticator } from '../core/api-keys.js';
-import { awsRequestHandler } from '../core/aws-clients.js';
-import { readAuthorizerConfig } from '../core/config.js';
-import { authorizeToken, type TokenAuthorizerEvent } from '../core/gateway-authorizer.js';
-import { DynamoApiKeyStore } from '../core/stores/dynamo-api-key-store.js';
+import { createKeyAuthenticator } from '../api/api-keys.js';
+import { authorizeToken, type TokenAuthorizerEvent } from '../api/gateway-authorizer.js';
+import { awsRequestHandler } from '../shared/aws-clients.js';
+import { readAuthorizerConfig } from '../shared/config.js';
+import { DynamoApiKeyStore } from '../stores/dynamo-api-key-store.js';
 
 // Once per container; the core never reads the environment itself.
 const config = readAuthorizerConfig(process.env);

@@ -5,11 +5,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { readStepRunnerConfig } from '../core/config.js';
-import { createDeps } from '../core/create-deps.js';
-import { isStepRef } from '../core/step-event.js';
-import { STEP_METRICS } from '../core/step-metrics.js';
-import { handleStepRunnerEvent } from '../core/step-runner-handler.js';
+import { readStepRunnerConfig } from '../shared/config.js';
+import { createDeps } from '../step-runner/create-deps.js';
+import { handleStepRunnerEvent } from '../step-runner/handler.js';
+import { isStepRef } from '../step-runner/step-event.js';
+import { STEP_METRICS } from '../step-runner/step-metrics.js';
 
 const { service, names } = STEP_METRICS;
 // Once per container; the core never reads the environment itself.

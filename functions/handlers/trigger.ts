@@ -5,7 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { readControlConfig, TriggerConfigSchema } from '../control/config.js';
 import { createControlDeps } from '../control/create-control-deps.js';
-import { routeTriggerEvent, TriggerEventSchema } from '../core/triggers/trigger-event.js';
+import { routeTriggerEvent, TriggerEventSchema } from '../triggers/trigger-event.js';
 
 const SERVICE = 'elexirion-trigger';
 const logger = new Logger({ serviceName: SERVICE });

@@ -128,7 +128,7 @@ export class ArtifactBucket extends Construct {
 }
 
 /**
- * `tenants/<tenantId>/`: the prefix `functions/core/artifact-keys.ts` starts every key with (a test
+ * `tenants/<tenantId>/`: the prefix `functions/shared/artifact-keys.ts` starts every key with (a test
  * holds the two together).
  */
 function tenantPrefix(tenantId: string): string {

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { STEP_METRICS } from '../../functions/core/step-metrics.js';
+import { STEP_METRICS } from '../../functions/step-runner/step-metrics.js';
 import { acknowledge, XRAY_WILDCARD_REASON } from '../nag.js';
 
 /** The repository root: handler entries are resolved from it, and its lock file pins the bundle. */
@@ -38,7 +38,7 @@ export interface HandlerFunctionProps {
   readonly serviceName: string;
   /** The tenant it serves, set as `TENANT_ID`: the metrics dimension `tenant` and a guard for handlers. */
   readonly tenantId: string;
-  /** Configuration the handler reads at cold start (names from `functions/core/config.ts`). */
+  /** Configuration the handler reads at cold start (names from `functions/shared/config.ts`). */
   readonly environment: Readonly<Record<string, string>>;
   /**
    * Memory, which also sets the CPU share.

@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { childStateMachineName, shippedStateMachineName } from '../../functions/core/state-machine-names.js';
+import { childStateMachineName, shippedStateMachineName } from '../../functions/runs/state-machine-names.js';
 import { type AslObject, Placeholder } from '../../pipelines/contract/spec-bundle.js';
 import type { CompiledPipeline } from '../compiled-pipelines.js';
 import { acknowledge, nagArnOf, XRAY_WILDCARD_REASON } from '../nag.js';

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { KEY_CACHE_SECONDS, type KeyedProvider } from '../../functions/core/secrets/provider-keys.js';
+import { KEY_CACHE_SECONDS, type KeyedProvider } from '../../functions/providers/provider-keys.js';
 import { acknowledge } from '../nag.js';
 
 /** Props of {@link ProviderSecrets}. */

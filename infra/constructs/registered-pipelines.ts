@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { registeredStateMachineName } from '../../functions/core/state-machine-names.js';
+import { registeredStateMachineName } from '../../functions/runs/state-machine-names.js';
 import { acknowledge, nagArnOf, XRAY_WILDCARD_REASON } from '../nag.js';
 
 /** Props of {@link RegisteredPipelines}. */

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   DEPLOYED_PIPELINES_VARIABLE,
   type DeployedPipelines,
-} from '../../functions/core/deployed-pipelines.js';
+} from '../../functions/runs/deployed-pipelines.js';
 import type { ArtifactBucket } from './artifact-bucket.js';
 import { HandlerFunction } from './handler-function.js';
 import type { PipelineStateMachine } from './pipeline-state-machine.js';

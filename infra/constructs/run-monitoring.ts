@@ -4,7 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { STEP_METRICS } from '../../functions/core/step-metrics.js';
+import { STEP_METRICS } from '../../functions/step-runner/step-metrics.js';
 import { acknowledge } from '../nag.js';
 import type { PipelineStateMachine } from './pipeline-state-machine.js';
 

@@ -7,7 +7,7 @@ import {
   type TableDefinition,
   type TableNames,
   tenantPartition,
-} from '../../functions/core/stores/table-definitions.js';
+} from '../../functions/stores/table-definitions.js';
 
 /** Props of {@link RunTables}. */
 export interface RunTablesProps {

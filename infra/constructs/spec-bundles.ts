@@ -2,7 +2,7 @@ import { type CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { artifactKeys } from '../../functions/core/artifact-keys.js';
+import { artifactKeys } from '../../functions/shared/artifact-keys.js';
 import type { CompiledPipeline } from '../compiled-pipelines.js';
 import { acknowledge, nagArnOf } from '../nag.js';
 import type { ArtifactBucket } from './artifact-bucket.js';

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import type { StepRunnerConfig } from '../../functions/core/config.js';
-import type { ProviderMode } from '../../functions/core/providers/provider-router.js';
-import { STEP_METRICS } from '../../functions/core/step-metrics.js';
+import type { ProviderMode } from '../../functions/providers/provider-router.js';
+import type { StepRunnerConfig } from '../../functions/shared/config.js';
+import { STEP_METRICS } from '../../functions/step-runner/step-metrics.js';
 import type { ArtifactBucket } from './artifact-bucket.js';
 import { HandlerFunction } from './handler-function.js';
 import type { ProviderSecrets } from './provider-secrets.js';

@@ -62,3 +62,23 @@ def test_mipro_v2_and_gepa_run_offline_within_their_budget(optimizer):
     assert compiled.optimizer == optimizer
     assert 1 <= compiled.trials <= 2
     assert len(only_predictor(compiled.program)[1].demos) <= 2
+
+
+def test_mipro_v2_proposes_its_instructions_with_the_reflection_lm():
+    # Prepare
+    task, reflection = offline_lm(), offline_lm()
+    step = step_spec(optimizer="mipro_v2", max_demos=1, trials=2)
+
+    # Act
+    with dspy.context(lm=task, adapter=dspy.ChatAdapter(use_json_adapter_fallback=False)):
+        compile_program(program_for(step.optimize), TRAIN, metric_for(step, task), step.optimize, reflection)
+
+    # Assess: the proposer (which starts by summarizing the data set) asks the reflection LM, the
+    # program's own calls go to the task LM.
+    def sent(lm):
+        return [m["content"] for call in lm.history for m in call["messages"]]
+
+    assert any("[[ ## observations ## ]]" in text for text in sent(reflection))
+    assert not any("[[ ## observations ## ]]" in text for text in sent(task))
+    assert not any("[[ ## ticket ## ]]" in text for text in sent(reflection))
+    assert any("[[ ## ticket ## ]]" in text for text in sent(task))

@@ -1,5 +1,5 @@
 """Golden vectors: DSPy's own rendering of prompt packs and parsing of replies, written to files the
-TypeScript tests compare byte for byte (`test/unit/functions/core/prompt-packs/golden.test.ts`).
+TypeScript tests compare byte for byte (`test/unit/functions/prompt-packs/golden.test.ts`).
 
 Each file holds a pack exported from a real program, inputs with the exact messages DSPy's
 ChatAdapter sends for them (and those messages in the Claude and Gemini request shapes), and replies
@@ -26,7 +26,7 @@ from factories import optimize_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "test" / "fixtures" / "dspy-golden"
-JUDGE_PACK = ROOT / "functions" / "core" / "evaluators" / "llm-judge-pack.json"
+JUDGE_PACK = ROOT / "functions" / "evaluators" / "llm-judge-pack.json"
 ADAPTER = dspy.ChatAdapter(use_json_adapter_fallback=False)
 
 

@@ -147,9 +147,9 @@ def test_the_judge_and_reflection_models_are_built_for_the_step_and_passed_on(mo
         seen["reflection"] = reflection_lm
         return compile_program(student, train, metric, spec, reflection_lm)
 
-    def metric_spy(step, judge_lm):
+    def metric_spy(step, judge_lm, judges=None):
         seen["judge"] = judge_lm
-        return metric_for(step, judge_lm)
+        return metric_for(step, judge_lm, judges)
 
     from elexirion_optimizer.compile import compile_program
     from elexirion_optimizer.metrics import metric_for
@@ -163,6 +163,30 @@ def test_the_judge_and_reflection_models_are_built_for_the_step_and_passed_on(mo
     # Assess
     assert asked == [None, "judge-m", "reflect-m"]
     assert seen == {"judge": lms["judge-m"], "reflection": lms["reflect-m"]}
+
+
+def test_the_bundles_judge_model_grades_for_judges_without_a_model_and_a_judges_own_model_for_it():
+    # Prepare: the bundle as the TypeScript compiler writes it, with two judges beside the regex.
+    store = MemoryStore(observations(30), judgeModel="claude-haiku-4-5")
+    step = store.objects["bundle.json"]["steps"]["classify"]
+    step["evaluators"] += [
+        {"name": "shared", "kind": "llm_judge", "rubric": "is short"},
+        {"name": "own", "kind": "llm_judge", "rubric": "names a category", "model": "claude-opus-4-8"},
+    ]
+    lms = {None: offline_lm(), "claude-haiku-4-5": offline_lm(), "claude-opus-4-8": offline_lm()}
+
+    # Act
+    run_job(store, JobOptions("support", None, 100, "2026-11-26T00:00:00.000Z"), lambda _, m=None: lms[m])
+
+    # Assess: each judge LM graded only its own rubric; the task LM graded nothing.
+    def rubrics(lm):
+        return {
+            r for call in lm.history for r in ("is short", "names a category") if r in str(call["messages"])
+        }
+
+    assert rubrics(lms["claude-haiku-4-5"]) == {"is short"}
+    assert rubrics(lms["claude-opus-4-8"]) == {"names a category"}
+    assert rubrics(lms[None]) == set()
 
 
 def test_a_candidate_is_compiled_from_the_active_pack_loaded_back():

@@ -110,6 +110,26 @@ def test_the_step_metric_is_the_named_evaluator_or_the_mean():
     assert named(None, pred) == 0.0
 
 
+def test_a_judge_naming_its_own_model_grades_with_it_and_the_others_with_the_judge_lm():
+    # Prepare: the shared judge gives 0.2, the one with its own model 1.0.
+    evaluators = (
+        EvaluatorSpec("shared", "llm_judge", {"rubric": "is short"}),
+        EvaluatorSpec("own", "llm_judge", {"rubric": "names a category", "model": "claude-opus-4-8"}),
+    )
+    shared, own = DummyLM([{"score": "0.2"}]), DummyLM([{"score": "1.0"}])
+    example = dspy.Example(ticket="refund").with_inputs("ticket")
+
+    # Act
+    with dspy.context(adapter=dspy.ChatAdapter(use_json_adapter_fallback=False)):
+        metric = metrics.metric_for(step_spec(evaluators), shared, {"claude-opus-4-8": own})
+        score = metric(example, dspy.Prediction(category="billing"))
+
+    # Assess
+    assert score == pytest.approx(0.6)
+    assert ["is short" in call["messages"][-1]["content"] for call in shared.history] == [True]
+    assert ["names a category" in call["messages"][-1]["content"] for call in own.history] == [True]
+
+
 def test_value_at_path_reports_a_missing_value():
     assert metrics.value_at_path({"a": [1]}, "$.a[0]") == (True, 1)
     assert metrics.value_at_path({"a": [1]}, "$.b") == (False, None)

@@ -1,6 +1,6 @@
 /**
  * The error names a pipeline can catch and retry on. Each runtime error class's `name`
- * (`functions/core/errors.ts`) is exactly the string a Step Functions `ErrorEquals` matches, so the
+ * (`functions/shared/errors.ts`) is exactly the string a Step Functions `ErrorEquals` matches, so the
  * compiler's Retry/Catch tables and the runtime share one spelling: {@link ErrorName}.
  *
  * Checks across a boundary compare `name`, never `instanceof`: a Lambda bundle can hold two copies of

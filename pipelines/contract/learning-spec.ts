@@ -10,6 +10,13 @@ export const SIGNATURE_FIELD_TYPES = ['str', 'int', 'float', 'bool', 'list[str]'
 /** The optimizers a step may select; `bootstrap_few_shot` is the default. */
 export const OPTIMIZERS = ['bootstrap_few_shot', 'mipro_v2', 'gepa'] as const;
 
+/**
+ * The optimizers that write instructions with a model, and so use `reflection_model`: GEPA reflects
+ * on the evaluators' feedback, MIPROv2 proposes instruction candidates. `bootstrap_few_shot` only
+ * picks demonstrations.
+ */
+export const REFLECTING_OPTIMIZERS: readonly (typeof OPTIMIZERS)[number][] = ['mipro_v2', 'gepa'];
+
 /** How one evaluator scores an answer; `name` is unique among the step's evaluators. */
 export type EvaluatorSpec = { readonly name: string } & (
   | { readonly kind: 'output_schema'; readonly schema: Readonly<Record<string, unknown>> }
@@ -51,4 +58,14 @@ export interface OptimizeSpec {
   readonly canary: number;
   readonly seed: number;
   readonly labelThreshold: number;
+  /**
+   * The provider model id GEPA reflects with and MIPROv2 proposes instructions with, of the step's
+   * provider; absent: the step's own model.
+   */
+  readonly reflectionModel?: string;
+  /**
+   * The provider model id an `llm_judge` evaluator that names no model grades with while compiling,
+   * of the step's provider; absent: the step's own model. At run time the judge is unchanged.
+   */
+  readonly judgeModel?: string;
 }

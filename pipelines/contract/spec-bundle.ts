@@ -89,7 +89,7 @@ export interface LlmStepSpec extends SamplingOptions {
   /**
    * Top-level fields of the JSON answer that later Choice states read (conditions, switch
    * expressions): the runner copies them, size-capped, into the reference as `fields`
-   * (`functions/core/exposed-fields.ts`), because Choice states read the state, never S3.
+   * (`functions/step-runner/exposed-fields.ts`), because Choice states read the state, never S3.
    */
   readonly exposeFields?: readonly string[];
   /** How the step's attempts are scored (`evaluators:`; the workflow's too when it opts in). */

@@ -4,7 +4,7 @@ import { FALLBACK_ACTIONS } from './step-options.js';
 /**
  * The step runner's event and reply: what a step-runner Task passes in (see
  * `statemachines/steps/step-runner-task.ts`) and the references it leaves in the state. The runtime
- * validates events against these (`functions/core/step-event.ts`). Object types, not interfaces, as
+ * validates events against these (`functions/step-runner/step-event.ts`). Object types, not interfaces, as
  * the zod schemas inferred them: each is a `Record<string, unknown>` too.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The vocabularies a step spec is written in: closed lists the pipeline schema validates against
- * (`pipelines/steps/`) and the step runner (`functions/core/steps/`) dispatches on.
+ * (`pipelines/steps/`) and the step runner (`functions/steps/`) dispatches on.
  */
 
 /** A declared run input. Runs are checked against these before they start. */

@@ -141,6 +141,9 @@ const outputField = z.union([
 
 const fraction = z.number().min(0).max(1);
 
+/** A model written like a step's `model`: an id, or (for Claude) an alias such as `opus`; checked at load. */
+const modelName = z.string().min(1).optional();
+
 /** A step's `optimize:` block. */
 export const optimize = z
   .strictObject({
@@ -163,6 +166,12 @@ export const optimize = z
       .optional()
       .describe('The evaluator to optimize for, by name (default: the mean of all evaluators).'),
     optimizer: z.enum(OPTIMIZERS).optional().describe('Default bootstrap_few_shot.'),
+    reflection_model: modelName.describe(
+      "The model GEPA reflects with and MIPROv2 proposes instructions with (default: the step's model): a model id or alias of the step's provider. Needs optimizer gepa or mipro_v2.",
+    ),
+    judge_model: modelName.describe(
+      "The model llm_judge evaluators that name none grade with while compiling (default: the step's model): a model id or alias of the step's provider. Run-time judging is unchanged.",
+    ),
     budget: z
       .strictObject({
         max_demos: z

@@ -34,7 +34,7 @@ export function withLearning(
   return {
     ...spec,
     ...(written.length > 0 ? { evaluators: written.map((evaluator) => evaluatorSpec(evaluator, spec)) } : {}),
-    ...(step.optimize === undefined ? {} : { optimize: optimizeSpec(step.optimize) }),
+    ...(step.optimize === undefined ? {} : { optimize: optimizeSpec(step.optimize, spec) }),
   };
 }
 
@@ -81,7 +81,11 @@ function evaluatorSpec(evaluator: Evaluator, spec: LlmStepSpec): EvaluatorSpec {
   }
 }
 
-function optimizeSpec(optimize: Optimize): OptimizeSpec {
+/**
+ * The `optimize:` block with defaults applied. A judge or reflection model is resolved like the
+ * step's `model` (an alias becomes its provider id); absent, the optimizer uses the step's model.
+ */
+function optimizeSpec(optimize: Optimize, spec: LlmStepSpec): OptimizeSpec {
   const d = OPTIMIZE_DEFAULTS;
   return {
     signature: {
@@ -115,5 +119,11 @@ function optimizeSpec(optimize: Optimize): OptimizeSpec {
     canary: optimize.canary ?? d.canary,
     seed: optimize.seed ?? d.seed,
     labelThreshold: optimize.label_threshold ?? d.labelThreshold,
+    ...(optimize.reflection_model === undefined
+      ? {}
+      : { reflectionModel: resolveModel(spec.family, optimize.reflection_model) }),
+    ...(optimize.judge_model === undefined
+      ? {}
+      : { judgeModel: resolveModel(spec.family, optimize.judge_model) }),
   };
 }

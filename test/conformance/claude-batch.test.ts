@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompletionRequest, Provider } from '../../functions/core/ports/provider.js';
+import type { CompletionRequest, Provider } from '../../functions/ports/provider.js';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
 import { load, located } from './harness.js';
 import { allStates, artifactOf, runLlmLines } from './llm-harness.js';

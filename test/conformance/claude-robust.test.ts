@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompletionRequest, Provider } from '../../functions/core/ports/provider.js';
+import type { CompletionRequest, Provider } from '../../functions/ports/provider.js';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
 import { compilePipeline } from '../../statemachines/compile.js';
 import { runCli, scratchDir } from '../support/cli-harness.js';

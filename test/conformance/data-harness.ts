@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ArtifactStore } from '../../functions/core/ports/artifact-store.js';
-import type { RunRecord } from '../../functions/core/ports/run-store.js';
-import { createProviderRouter } from '../../functions/core/providers/provider-router.js';
-import { resolveRunInputs } from '../../functions/core/run-inputs.js';
+import type { ArtifactStore } from '../../functions/ports/artifact-store.js';
+import type { RunRecord } from '../../functions/ports/runs.js';
+import { createProviderRouter } from '../../functions/providers/provider-router.js';
+import { resolveRunInputs } from '../../functions/runs/run-inputs.js';
 import type { LocalStack } from '../../local/emulators.js';
 import type { ExecutionEvent } from '../../local/execution-options.js';
 import { createLocalDeps } from '../../local/local-deps.js';

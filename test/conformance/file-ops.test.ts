@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3ArtifactStore } from '../../functions/core/stores/s3-artifact-store.js';
+import { S3ArtifactStore } from '../../functions/stores/s3-artifact-store.js';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
 import { loadPipeline } from '../../pipelines/loader.js';
 import { located, runFile, writeFixtures } from './data-harness.js';

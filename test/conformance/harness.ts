@@ -1,7 +1,7 @@
-import type { RunRecord } from '../../functions/core/ports/run-store.js';
-import type { MockResponse, MockScript } from '../../functions/core/providers/mock-script.js';
-import { createProviderRouter } from '../../functions/core/providers/provider-router.js';
-import { resolveRunInputs } from '../../functions/core/run-inputs.js';
+import type { RunRecord } from '../../functions/ports/runs.js';
+import type { MockResponse, MockScript } from '../../functions/providers/mock-script.js';
+import { createProviderRouter } from '../../functions/providers/provider-router.js';
+import { resolveRunInputs } from '../../functions/runs/run-inputs.js';
 import type { LocalStack } from '../../local/emulators.js';
 import type { ExecutionEvent } from '../../local/execution-options.js';
 import { createLocalDeps } from '../../local/local-deps.js';

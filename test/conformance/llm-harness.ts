@@ -1,7 +1,9 @@
-import type { ArtifactStore } from '../../functions/core/ports/artifact-store.js';
-import type { Provider } from '../../functions/core/ports/provider.js';
-import type { AttemptRecord, RunRecord, RunStore } from '../../functions/core/ports/run-store.js';
-import { MockProvider } from '../../functions/core/providers/mock-provider.js';
+import type { ArtifactStore } from '../../functions/ports/artifact-store.js';
+import type { AttemptRecord } from '../../functions/ports/attempts.js';
+import type { Provider } from '../../functions/ports/provider.js';
+import type { RunStore } from '../../functions/ports/run-store.js';
+import type { RunRecord } from '../../functions/ports/runs.js';
+import { MockProvider } from '../../functions/providers/mock-provider.js';
 import type { LocalStack } from '../../local/emulators.js';
 import type { ExecutionEvent } from '../../local/execution-options.js';
 import { createLocalDeps } from '../../local/local-deps.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { apiKeyRecord } from '../../functions/core/api-keys.js';
-import type { ApiKeyStore } from '../../functions/core/ports/api-key-store.js';
+import { apiKeyRecord } from '../../functions/api/api-keys.js';
+import type { ApiKeyStore } from '../../functions/ports/api-key-store.js';
 
 /** How a contract run gets a store to test. */
 export interface ApiKeyStoreContractOptions {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ArtifactStore } from '../../functions/core/ports/artifact-store.js';
+import type { ArtifactStore } from '../../functions/ports/artifact-store.js';
 
 /** How a contract run gets a store to test. */
 export interface ArtifactStoreContractOptions {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { PackPointer, PromptPackStore } from '../../functions/core/ports/prompt-pack-store.js';
+import type { PackPointer, PromptPackStore } from '../../functions/ports/prompt-pack-store.js';
 
 /** Registry data to put in place, as the optimizer writes it, before a store is read. */
 export interface PromptPackSeed {

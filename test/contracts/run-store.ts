@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type {
-  AttemptRecord,
-  IdempotencyRecord,
-  PipelineRecord,
-  RunRecord,
-  RunStore,
-  ScoreRecord,
-} from '../../functions/core/ports/run-store.js';
+import type { AttemptRecord } from '../../functions/ports/attempts.js';
+import type { IdempotencyRecord } from '../../functions/ports/idempotency.js';
+import type { PipelineRecord } from '../../functions/ports/registered-pipelines.js';
+import type { RunStore } from '../../functions/ports/run-store.js';
+import type { RunRecord } from '../../functions/ports/runs.js';
+import type { ScoreRecord } from '../../functions/ports/scores.js';
 
 /** How a contract run gets a store to test. */
 export interface RunStoreContractOptions {

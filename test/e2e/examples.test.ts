@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadMockScript } from '../../functions/core/providers/mock-script.js';
+import { loadMockScript } from '../../functions/providers/mock-script.js';
 import { runCli, scratchDir } from '../support/cli-harness.js';
 
 const EXAMPLES = resolve('pipelines/examples');

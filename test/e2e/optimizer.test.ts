@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompletionRequest, Provider } from '../../functions/core/ports/provider.js';
-import type { PromptPack } from '../../functions/core/prompt-packs/pack-schema.js';
-import { requestedFields } from '../../functions/core/providers/mock-chat-reply.js';
-import { DynamoPromptPackStore } from '../../functions/core/stores/dynamo-prompt-pack-store.js';
+import type { CompletionRequest, Provider } from '../../functions/ports/provider.js';
+import type { PromptPack } from '../../functions/prompt-packs/pack-schema.js';
+import { requestedFields } from '../../functions/providers/mock-chat-reply.js';
+import { DynamoPromptPackStore } from '../../functions/stores/dynamo-prompt-pack-store.js';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
 import { createLocalDeps, createLocalStores } from '../../local/local-deps.js';
 import { ensureOptimizerEnv, runOptimizerJob } from '../../local/optimizer-job.js';

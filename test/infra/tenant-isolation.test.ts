@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   childStateMachineName,
   registeredStateMachineName,
-} from '../../functions/core/state-machine-names.js';
+} from '../../functions/runs/state-machine-names.js';
 import type { TenantConfig } from '../../infra/tenant-config.js';
 import type { TenantStack } from '../../infra/tenant-stack.js';
 import { buildTenantApp, SYNTH_TIMEOUT_MS, shippedTenants } from './support/tenant-app.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { artifactKeys } from '../../functions/core/artifact-keys.js';
+import { artifactKeys } from '../../functions/shared/artifact-keys.js';
 import type { TenantConfig } from '../../infra/tenant-config.js';
 import type { TenantStack } from '../../infra/tenant-stack.js';
 import { loadPipeline } from '../../pipelines/loader.js';

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeyRecord } from '../../functions/core/api-keys.js';
-import { artifactKeys } from '../../functions/core/artifact-keys.js';
-import { buildPipelineFile } from '../../functions/core/pipeline-build.js';
-import { DynamoApiKeyStore } from '../../functions/core/stores/dynamo-api-key-store.js';
-import { DynamoRunStore } from '../../functions/core/stores/dynamo-run-store.js';
-import { S3ArtifactStore } from '../../functions/core/stores/s3-artifact-store.js';
+import { apiKeyRecord } from '../../functions/api/api-keys.js';
+import { artifactKeys } from '../../functions/shared/artifact-keys.js';
+import { DynamoApiKeyStore } from '../../functions/stores/dynamo-api-key-store.js';
+import { DynamoRunStore } from '../../functions/stores/dynamo-run-store.js';
+import { S3ArtifactStore } from '../../functions/stores/s3-artifact-store.js';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
+import { buildPipelineFile } from '../../statemachines/build.js';
 import { type FakeAwsJsonServer, startFakeAwsJsonServer } from '../support/fake-aws-json-server.js';
 
 // The three control-plane Lambda handlers, as the CDK stack deploys them: configured from the
@@ -139,6 +139,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** What EventBridge puts around every event's detail. */
+const ENVELOPE = {
+  version: '0',
+  account: '123456789012',
+  time: '2026-12-04T10:00:00Z',
+  region: 'us-east-1',
+  resources: [],
+};
+
 describe('the control-plane Lambda handlers', () => {
   it('start a deployed pipeline through the API, and close the run from its status change event', async () => {
     // Act: start
@@ -152,8 +161,11 @@ describe('the control-plane Lambda handlers', () => {
     // Act: the execution ends
     const closed = await handlers.executionEvents(
       {
+        ...ENVELOPE,
+        id: 'evt-status-1',
         source: 'aws.states',
         'detail-type': 'Step Functions Execution Status Change',
+        resources: [`${ACCOUNT}:execution:elexirion-acme-chain:${runId}`],
         detail: {
           executionArn: `${ACCOUNT}:execution:elexirion-acme-chain:${runId}`,
           stateMachineArn: DEPLOYED_MACHINE,
@@ -183,6 +195,7 @@ describe('the control-plane Lambda handlers', () => {
   it('start one run for a PipelineRequested event delivered twice', async () => {
     // Prepare
     const event = {
+      ...ENVELOPE,
       id: 'evt-42',
       source: 'billing',
       'detail-type': 'PipelineRequested',

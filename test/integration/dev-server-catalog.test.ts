@@ -2,7 +2,7 @@ import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MockProvider } from '../../functions/core/providers/mock-provider.js';
+import { MockProvider } from '../../functions/providers/mock-provider.js';
 import { startDevServer } from '../../local/dev-server.js';
 
 const KEY = 'catalog-key-0123456789abcdef';

@@ -1,8 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
-import { DynamoPromptPackStore } from '../../functions/core/stores/dynamo-prompt-pack-store.js';
-import { S3ArtifactStore } from '../../functions/core/stores/s3-artifact-store.js';
-import { tableKeys } from '../../functions/core/stores/table-definitions.js';
+import { DynamoPromptPackStore } from '../../functions/stores/dynamo-prompt-pack-store.js';
+import { S3ArtifactStore } from '../../functions/stores/s3-artifact-store.js';
+import { tableKeys } from '../../functions/stores/table-definitions.js';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
 import { describePromptPackStore } from '../contracts/prompt-pack-store.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
-import { DynamoApiKeyStore } from '../../functions/core/stores/dynamo-api-key-store.js';
-import { DynamoRunStore } from '../../functions/core/stores/dynamo-run-store.js';
-import { S3ArtifactStore } from '../../functions/core/stores/s3-artifact-store.js';
+import { DynamoApiKeyStore } from '../../functions/stores/dynamo-api-key-store.js';
+import { DynamoRunStore } from '../../functions/stores/dynamo-run-store.js';
+import { S3ArtifactStore } from '../../functions/stores/s3-artifact-store.js';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
 import { describeApiKeyStore } from '../contracts/api-key-store.js';
 import { describeArtifactStore } from '../contracts/artifact-store.js';

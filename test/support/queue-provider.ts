@@ -3,7 +3,7 @@ import type {
   CompletionResult,
   Provider,
   TokenUsage,
-} from '../../functions/core/ports/provider.js';
+} from '../../functions/ports/provider.js';
 
 /**
  * A provider double that answers from a queue (an Error is thrown instead of answered) and records

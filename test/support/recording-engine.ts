@@ -3,7 +3,7 @@ import {
   type ExecutionEngine,
   executionArnOf,
   type StopReason,
-} from '../../functions/core/ports/execution-engine.js';
+} from '../../functions/ports/execution-engine.js';
 import { canonicalJson } from '../../pipelines/canonical-json.js';
 import type { AslObject } from '../../pipelines/contract/spec-bundle.js';
 

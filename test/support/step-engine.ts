@@ -1,4 +1,4 @@
-import type { ExecutionStatusChange } from '../../functions/core/execution-status.js';
+import type { ExecutionStatusChange } from '../../functions/runs/execution-status.js';
 import {
   LocalExecutionEngine,
   type LocalExecutionEngineOptions,

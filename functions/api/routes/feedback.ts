@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { recordFeedback } from '../../core/feedback.js';
+import { recordFeedback } from '../../runs/feedback.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { errorResponses, jsonResponse, RunParamsSchema } from '../schemas.js';
 

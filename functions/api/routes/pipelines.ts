@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { registerPipeline } from '../../core/register-pipeline.js';
+import { registerPipeline } from '../../runs/register-pipeline.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { UnsupportedMediaTypeError } from '../errors.js';
 import { errorResponses, jsonResponse, PipelineParamsSchema } from '../schemas.js';

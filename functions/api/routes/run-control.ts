@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { cancelRun, redriveRun } from '../../core/run-control.js';
+import { cancelRun, redriveRun } from '../../runs/run-control.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { errorResponses, jsonResponse, RunParamsSchema, RunStateSchema } from '../schemas.js';
 

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { requireRun } from '../../core/run-lookup.js';
-import { readStepArtifact } from '../../core/step-artifacts.js';
-import { stepReports } from '../../core/step-reports.js';
+import { requireRun } from '../../runs/run-lookup.js';
+import { readStepArtifact } from '../../runs/step-artifacts.js';
+import { stepReports } from '../../runs/step-reports.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { errorResponses, jsonResponse, RunParamsSchema } from '../schemas.js';
 import { stepView } from '../views.js';

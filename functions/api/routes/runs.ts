@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { PipelineNameSchema } from '../../core/request-schemas.js';
-import { requireRun } from '../../core/run-lookup.js';
+import { PipelineNameSchema } from '../../runs/request-schemas.js';
+import { requireRun } from '../../runs/run-lookup.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { errorResponses, jsonResponse, RunParamsSchema, RunSchema, RunStatusSchema } from '../schemas.js';

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { IdempotencyKeySchema, RunInputSchema } from '../../core/request-schemas.js';
-import { startPipelineRun } from '../../core/start-pipeline-run.js';
+import { IdempotencyKeySchema, RunInputSchema } from '../../runs/request-schemas.js';
+import { startPipelineRun } from '../../runs/start-pipeline-run.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { BadRequestError } from '../errors.js';
 import { errorResponses, jsonResponse, PipelineParamsSchema, RunStateSchema } from '../schemas.js';

@@ -37,7 +37,9 @@ def compile_program(
     seeded with the step's seed and the optimizers get that seed, so a run is reproducible from its
     data and seed (with a deterministic LM; a sampling LM adds its own noise) without touching the
     process's global `random` state, which other code in the process may rely on. DSPy's progress
-    output goes to stderr, keeping stdout for the job's results."""
+    output goes to stderr, keeping stdout for the job's results. `reflection_lm` writes instructions:
+    GEPA reflects with it, MIPROv2 proposes candidates with it (its `prompt_model`); None: the current
+    LM. `bootstrap_few_shot` writes none and ignores it."""
     shuffled = list(trainset)
     random.Random(spec.seed).shuffle(shuffled)
     with contextlib.redirect_stdout(sys.stderr), _global_random_kept():
@@ -70,9 +72,10 @@ def _bootstrap_few_shot(
 
 
 def _mipro_v2(
-    student: dspy.Module, trainset: list[dspy.Example], metric: Metric, spec: OptimizeSpec, _: Any
+    student: dspy.Module, trainset: list[dspy.Example], metric: Metric, spec: OptimizeSpec, reflection_lm: Any
 ) -> Compiled:
     # auto=None so `trials` is the budget; MIPROv2 replaces seed 0 with 9 (stanfordnlp/dspy#10321).
+    # Its proposer writes the instruction candidates with the reflection model when the step names one.
     settings = {
         "max_bootstrapped_demos": spec.max_demos,
         "max_labeled_demos": spec.max_demos,
@@ -81,6 +84,7 @@ def _mipro_v2(
     }
     optimizer = MIPROv2(
         metric=metric,
+        prompt_model=reflection_lm,
         auto=None,
         num_threads=1,
         metric_threshold=spec.label_threshold,

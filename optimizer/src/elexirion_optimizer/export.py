@@ -1,7 +1,7 @@
 """Writes a prompt pack: what a step's compiled predictor sends, as DSPy's ChatAdapter renders it.
 
 The TypeScript runtime never runs DSPy: it sends the pack's system and demo messages verbatim and
-renders only the final user message (`functions/core/prompt-packs/`). The pack also carries a few
+renders only the final user message (`functions/prompt-packs/`). The pack also carries a few
 golden renderings, which the runtime checks its own rendering against before it uses the pack.
 """
 
@@ -17,7 +17,7 @@ from dspy.adapters.utils import get_annotation_name
 
 from .program import only_predictor
 
-#: The pack format; `functions/core/prompt-packs/pack-schema.ts` reads exactly this.
+#: The pack format; `functions/prompt-packs/pack-schema.ts` reads exactly this.
 PACK_FORMAT = "elexirion.prompt-pack/1"
 
 

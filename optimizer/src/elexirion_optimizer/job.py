@@ -141,7 +141,7 @@ def _compile_candidate(
     lm = lms.task
     active_pack = registry.store.get_json(active["packKey"]) if active else None
     with dspy.context(lm=lm, adapter=ADAPTER):
-        metric = metric_for(step, lms.judge)
+        metric = metric_for(step, lms.judge, lms.judges)
         baseline = program_from_pack(spec, active_pack) if _fits(active_pack, spec) else program_for(spec)
         before = held_out_score(baseline, data.held_out, metric)
         compiled = compile_program(baseline, data.train, metric, spec, reflection_lm=lms.reflection)

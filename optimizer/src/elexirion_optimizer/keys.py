@@ -1,5 +1,5 @@
 """The DynamoDB keys and S3 keys the optimizer reads and writes, spelled exactly as the TypeScript
-core spells them (`functions/core/stores/table-definitions.ts`, `functions/core/artifact-keys.ts`).
+core spells them (`functions/stores/table-definitions.ts`, `functions/shared/artifact-keys.ts`).
 `test/fixtures/optimizer/keys.json` holds examples both test suites check, so the two cannot drift."""
 
 #: Attempt numbers are zero-padded to this width in sort keys.

@@ -1,6 +1,6 @@
 """One plain DSPy metric per evaluator kind, `metric(example, pred, trace=None) -> float` in [0, 1].
 
-The same evaluators score live attempts in the step runner (`functions/core/evaluators/`); here they
+The same evaluators score live attempts in the step runner (`functions/evaluators/`); here they
 score predictions during compilation and on the held-out set. Each metric reads what the evaluator
 names: an output field (`field`), or the answer as a whole — the single output's value, or the outputs
 as compact JSON when there are several.
@@ -12,7 +12,7 @@ Every metric is also an `EvaluatorMetric`, whose `verdict()` says in words why i
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from statistics import fmean
 from typing import Any
@@ -196,12 +196,17 @@ def step_succeeded(evaluator: EvaluatorSpec, spec: OptimizeSpec) -> Metric:
     return EvaluatorMetric(evaluator.name, check)
 
 
-def metric_for(step: StepSpec, judge_lm: dspy.LM) -> Metric:
-    """The step's metric: the evaluator `optimize.metric` names, else the mean of every evaluator."""
+def metric_for(step: StepSpec, judge_lm: dspy.LM, judges: Mapping[str, dspy.LM] | None = None) -> Metric:
+    """The step's metric: the evaluator `optimize.metric` names, else the mean of every evaluator.
+    An `llm_judge` that names its own model grades with `judges[model]`; every other one with
+    `judge_lm` (the step's `optimize.judge_model`, else the step's own model)."""
     spec = step.optimize
     if spec is None:
         raise ValueError(f"step {step.step_id!r} does not opt in to optimization")
-    metrics = {e.name: _metric(e, spec, judge_lm) for e in step.evaluators}
+    named = judges or {}
+    metrics = {
+        e.name: _metric(e, spec, named.get(e.settings.get("model", ""), judge_lm)) for e in step.evaluators
+    }
     if not metrics:
         raise ValueError(f"step {step.step_id!r} declares no evaluator to optimize against")
     if spec.metric is not None:

@@ -1,6 +1,6 @@
 """The prompt pack registry of one step, in the runs table: a record per pack version and the pointer
 naming the active version (and a canary). The TypeScript runtime reads the pointer
-(`functions/core/stores/dynamo-prompt-pack-store.ts`)."""
+(`functions/stores/dynamo-prompt-pack-store.ts`)."""
 
 from typing import Any
 

@@ -1,7 +1,7 @@
 """The optimizer's reads and writes: run, attempt, score and feedback records in DynamoDB, examples
 and prompt packs in S3, and the prompt pack registry (records and the active pointer) in DynamoDB.
 
-The tables are the ones the TypeScript core writes (`functions/core/stores/table-definitions.ts`);
+The tables are the ones the TypeScript core writes (`functions/stores/table-definitions.ts`);
 endpoints are configurable so the job runs against the local stack's emulators.
 """
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryArtifactStore } from '../../../functions/core/stores/memory-artifact-store.js';
+import { MemoryArtifactStore } from '../../../functions/stores/memory-artifact-store.js';
 import {
   inlineDistributedMaps,
   LOCAL_ITEM_READER,

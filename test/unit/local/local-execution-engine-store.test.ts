@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { artifactKeys } from '../../../functions/core/artifact-keys.js';
-import type { ArtifactStore } from '../../../functions/core/ports/artifact-store.js';
-import { MemoryArtifactStore } from '../../../functions/core/stores/memory-artifact-store.js';
+import type { ArtifactStore } from '../../../functions/ports/artifact-store.js';
+import { artifactKeys } from '../../../functions/shared/artifact-keys.js';
+import { MemoryArtifactStore } from '../../../functions/stores/memory-artifact-store.js';
 import { LocalExecutionEngine } from '../../../local/local-execution-engine.js';
 import { stepEngine, THREE_TASK_CHAIN } from '../../support/step-engine.js';
 

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MockProvider } from '../../../../../functions/core/providers/mock-provider.js';
-import { loadMockScript } from '../../../../../functions/core/providers/mock-script.js';
+import { MockProvider } from '../../../../../functions/providers/mock-provider.js';
+import { loadMockScript } from '../../../../../functions/providers/mock-script.js';
 import { createApiHarness, gatedProvider, startRun } from '../../../../support/api-harness.js';
 import { scratchDir } from '../../../../support/cli-harness.js';
 

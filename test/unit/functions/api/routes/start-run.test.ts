@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Provider } from '../../../../../functions/core/ports/provider.js';
-import { MockProvider } from '../../../../../functions/core/providers/mock-provider.js';
+import type { Provider } from '../../../../../functions/ports/provider.js';
+import { MockProvider } from '../../../../../functions/providers/mock-provider.js';
 import { createApiHarness } from '../../../../support/api-harness.js';
 
 /** The mock provider, counting its calls. */

@@ -1,4 +1,0 @@
-import { MemoryRunStore } from '../../../../../functions/core/stores/memory-run-store.js';
-import { describeRunStore } from '../../../../contracts/run-store.js';
-
-describeRunStore({ create: () => new MemoryRunStore() });
