@@ -17,10 +17,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { MockProvider } from '../functions/providers/mock-provider.js';
 import { resolveRunInputs } from '../functions/runs/run-inputs.js';
-import type { StepRunnerDeps } from '../functions/step-runner/deps.js';
 import { DEFAULT_HANDLER_MEMORY_MB } from '../infra/constructs/handler-function.js';
 import { STEP_RUNNER_MEMORY_MB } from '../infra/constructs/step-runner.js';
 import { LOCAL_TENANT, startLocalStack } from '../local/emulators.js';
+import type { LocalDeps } from '../local/local-deps.js';
 import { createLocalDeps } from '../local/local-deps.js';
 import { runPipelineLocally } from '../local/run-pipeline.js';
 import type { AslObject, SpecBundle } from '../pipelines/contract/spec-bundle.js';
@@ -138,7 +138,7 @@ function stepClock() {
 async function measureRun(
   compiled: { asl: AslObject; bundle: SpecBundle },
   inputs: Record<string, unknown>,
-  deps: StepRunnerDeps,
+  deps: LocalDeps,
   counters: { s3: ReturnType<typeof countRequests>; dynamo: ReturnType<typeof countRequests> },
 ): Promise<RunUsage> {
   counters.s3.reset();

@@ -21,11 +21,14 @@ export function createLocalStores(stack: LocalStack): {
   };
 }
 
+/** The step runner's deps over the local stack, with the whole run store the control plane uses too. */
+export type LocalDeps = StepRunnerDeps & { readonly runs: RunStore };
+
 /** The step runner's deps over the local stack. */
 export function createLocalDeps(
   stack: LocalStack,
   providerFor: (family: ModelFamily) => Provider,
-): StepRunnerDeps {
+): LocalDeps {
   const stores = createLocalStores(stack);
   // Pointers are read afresh on every call: a pack `elexirion optimize` just promoted serves the next run.
   const packs = new DynamoPromptPackStore(stack.clients.dynamo, stack.tables.runs, stores.artifacts);

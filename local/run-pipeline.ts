@@ -17,6 +17,7 @@ import {
 } from '../pipelines/contract/spec-bundle.js';
 import type { StepRef } from '../pipelines/contract/step-event.js';
 import type { ExecuteOptions, TaskHandler } from './execution-options.js';
+import type { LocalDeps } from './local-deps.js';
 import { LocalExecutionEngine } from './local-execution-engine.js';
 import { shippedMachinesOn } from './shipped-machines.js';
 
@@ -34,7 +35,7 @@ export interface LocalRunOptions {
   /** Checked against the pipeline's declared inputs as the API checks a run request's `input`. */
   readonly inputs: Record<string, unknown>;
   readonly tenantId: string;
-  readonly deps: StepRunnerDeps;
+  readonly deps: LocalDeps;
   /** `none` skips Retry waits (tests, benchmarks); `real` keeps the compiled intervals. */
   readonly retryDelay: 'real' | 'none';
   readonly observer?: StepObserver;

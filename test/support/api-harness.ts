@@ -83,6 +83,7 @@ export async function createApiHarness(
   });
   const deps: ApiDeps = {
     ...stepDeps,
+    runs,
     engine,
     events,
     catalog: layeredCatalog([
