@@ -1,18 +1,19 @@
 import { contentHash } from '../pipelines/canonical-json.js';
-import {
-  type AslObject,
-  CHILD_STATE_MACHINE_PLACEHOLDER,
-  type ChildStateMachine,
-  type SpecBundle,
-  type StepSpec,
-  type VersionedStepSpec,
+import type {
+  AslObject,
+  ChildStateMachine,
+  SpecBundle,
+  StepSpec,
+  VersionedStepSpec,
 } from '../pipelines/contract/spec-bundle.js';
 import type { Pipeline, PipelineIssue } from '../pipelines/types.js';
 import { checkAsl } from './check.js';
 import { withExposedFields } from './exposed-fields.js';
 import { checkInputDefaults, checkLimits, type LimitEstimate, stateBytesBesideInputs } from './limits.js';
+import { type ChildMachinePlan, childMachines, planPipeline } from './plan.js';
+import { applyPolicies } from './policy-pass.js';
 import { emitSequence } from './sequence.js';
-import { type EmitContext, transition } from './steps/context.js';
+import { type EmitSinks, transition } from './steps/context.js';
 import { checkLiteralKeys } from './steps/literal-keys.js';
 
 /** The first state: it gives the run its initial shape, so every later path exists. */
@@ -35,7 +36,9 @@ export interface CompileResult {
 /**
  * Compiles a loaded pipeline into Amazon States Language (JSONPath dialect) plus its spec bundle.
  * Pure and deterministic: the same pipeline always yields byte-identical output, and resources appear
- * only as `${…}` placeholders.
+ * only as `${…}` placeholders. In passes: plan (facts read from the pipeline, `plan.ts`), emit (the
+ * step emitters), policies (every Task's Retry, `policy-pass.ts`), check (asl-validator, quotas),
+ * bundle (the specs, with the state's size the quota check estimated).
  *
  * @example
  * const { pipeline } = await loadPipeline('pipelines/examples/chain.yaml');
@@ -44,32 +47,42 @@ export interface CompileResult {
 export function compilePipeline(pipeline: Pipeline): CompileResult {
   const issues: PipelineIssue[] = [];
   const { workflow } = pipeline;
-  const report: EmitContext['report'] = (issue) =>
-    issues.push({ severity: 'error', range: [0, 0], ...issue });
-  checkLiteralKeys(workflow.global_vars, ['workflow', 'global_vars'], report);
+  const definitions = new Map<string, AslObject>();
+  const sinks: EmitSinks = {
+    report: (issue) => issues.push({ severity: 'error', range: [0, 0], ...issue }),
+    defineMachine: (placeholder, definition) => {
+      if (definitions.has(placeholder)) throw new Error(`internal: ${placeholder} was defined twice`);
+      definitions.set(placeholder, definition);
+    },
+  };
+  checkLiteralKeys(workflow.global_vars, ['workflow', 'global_vars'], sinks.report);
 
+  const plan = planPipeline(pipeline);
   const body = emitSequence(
-    pipeline,
+    plan,
     workflow.steps,
     {
       path: ['workflow', 'steps'],
       knownGlobalVars: new Set(Object.keys(workflow.global_vars ?? {})),
       next: undefined,
     },
-    report,
+    sinks,
   );
+  const planned = childMachines(plan);
+  const children = planned.flatMap((child) => definedChild(child, definitions));
+  applyPolicies(body.states);
+  for (const child of children) applyPolicies(child.definition.States as AslObject);
+
   // Choice states read answer fields from the state: the runner must put exactly those there.
-  const bundle = buildBundle(pipeline, withExposedFields(body.states, body.specs, workflow));
+  const bundle = buildBundle(pipeline, withExposedFields(body.specs, plan.exposedFields));
   const asl: AslObject = {
     Comment: `Elexirion pipeline ${workflow.name} (spec bundle ${bundle.hash.slice(0, 12)}); compiled, do not edit`,
     StartAt: INITIAL_STATE,
     States: { [INITIAL_STATE]: initialState(pipeline, body.startAt), ...body.states },
   };
-  // Sorted by scope, so the same pipeline always lists its children alike.
-  const children = Object.values(body.machines ?? {}).sort((a, b) => (a.scope < b.scope ? -1 : 1));
   if (issues.length === 0) {
     issues.push(...checkAsl(asl), ...children.flatMap((child) => checkAsl(child.definition)));
-    issues.push(...missingChildMachines(asl, children));
+    issues.push(...undefinedChildren(planned, definitions));
   }
   const limits = checkLimits(asl, children);
   const stateBytes = stateBytesBesideInputs(limits.estimates);
@@ -105,20 +118,39 @@ function buildBundle(
   return { pipeline: name, hash: contentHash({ name, inputs, steps }), inputs, steps };
 }
 
-/** A child placeholder with no definition: an emitter that composes steps dropped their `machines`. */
-function missingChildMachines(asl: AslObject, children: readonly ChildStateMachine[]): PipelineIssue[] {
-  const defined = new Set(children.map((child) => child.placeholder));
-  const named = [asl, ...children.map((child) => child.definition)].flatMap(
-    (definition) => JSON.stringify(definition).match(CHILD_STATE_MACHINE_PLACEHOLDER) ?? [],
-  );
-  return [...new Set(named)]
-    .filter((placeholder) => !defined.has(placeholder))
-    .map((placeholder) => ({
-      code: 'ASL_INVALID',
-      severity: 'error',
-      message: `compiled state machine names ${placeholder}, whose definition was not emitted`,
-      hint: 'this is a bug in the Elexirion compiler; please report it with the pipeline file',
-      path: [],
-      range: [0, 0],
-    }));
+/** A planned child with the definition its nesting step's emitter handed over, if it did. */
+function definedChild(
+  child: ChildMachinePlan,
+  definitions: ReadonlyMap<string, AslObject>,
+): ChildStateMachine[] {
+  const definition = definitions.get(child.placeholder);
+  return definition === undefined ? [] : [{ placeholder: child.placeholder, scope: child.scope, definition }];
+}
+
+/**
+ * A planned child with no definition, or a definition nothing planned: an emitter lost or made up a
+ * child state machine, so the definition would start a machine that is never deployed.
+ */
+function undefinedChildren(
+  planned: readonly ChildMachinePlan[],
+  definitions: ReadonlyMap<string, AslObject>,
+): PipelineIssue[] {
+  const names = new Set(planned.map((child) => child.placeholder));
+  const missing = [...names].filter((placeholder) => !definitions.has(placeholder));
+  const unplanned = [...definitions.keys()].filter((placeholder) => !names.has(placeholder));
+  return [
+    ...missing.map(
+      (placeholder) => `compiled state machine names ${placeholder}, whose definition was not emitted`,
+    ),
+    ...unplanned.map(
+      (placeholder) => `compiled state machine defines ${placeholder}, which the plan has no step for`,
+    ),
+  ].map((message) => ({
+    code: 'ASL_INVALID',
+    severity: 'error',
+    message,
+    hint: 'this is a bug in the Elexirion compiler; please report it with the pipeline file',
+    path: [],
+    range: [0, 0],
+  }));
 }

@@ -82,6 +82,57 @@ export function declaredRetriers(retry: DeclaredRetry): AslObject[] {
 }
 
 /**
+ * Errors of the StartExecution call itself (not of the child), worth a few quick retries. A child
+ * that fails makes the Task fail with `States.TaskFailed`, which is not retried: the child's own
+ * steps have retried what can be retried.
+ */
+export const START_EXECUTION_RETRIER: AslObject = {
+  ErrorEquals: [
+    'StepFunctions.ExecutionLimitExceededException',
+    'StepFunctions.SdkClientException',
+    'StepFunctions.AWSStepFunctionsException',
+  ],
+  IntervalSeconds: 2,
+  MaxAttempts: 3,
+  BackoffRate: 2,
+  JitterStrategy: 'FULL',
+};
+
+/**
+ * The retry policy a Task's emitter asks for; the policy pass (`policy-pass.ts`) writes the Task's
+ * `Retry` from it, so which errors are retried, and how, is decided here alone.
+ */
+export type RetryPolicy =
+  /** A step-runner Task that may call a provider: {@link STEP_RETRIERS}. */
+  | { readonly kind: 'step' }
+  /** A step-runner Task that must not repeat a provider call: the Lambda service retrier alone. */
+  | { readonly kind: 'lambda_only' }
+  /** A Task starting a child execution: {@link START_EXECUTION_RETRIER}. */
+  | { readonly kind: 'start_execution' }
+  /** A Task with declared retries (`claude_robust`): see {@link declaredRetriers}. */
+  | { readonly kind: 'declared'; readonly retry: DeclaredRetry };
+
+/** The policy of most step-runner Tasks. */
+export const STEP_POLICY: RetryPolicy = { kind: 'step' };
+
+/** The Lambda service retrier alone: the function did not run, so no provider call was made. */
+export const LAMBDA_ONLY_POLICY: RetryPolicy = { kind: 'lambda_only' };
+
+/** The `Retry` of a Task under `policy`. */
+export function retriersOf(policy: RetryPolicy): AslObject[] {
+  switch (policy.kind) {
+    case 'step':
+      return [...STEP_RETRIERS];
+    case 'lambda_only':
+      return STEP_RETRIERS.slice(0, 1);
+    case 'start_execution':
+      return [START_EXECUTION_RETRIER];
+    case 'declared':
+      return declaredRetriers(policy.retry);
+  }
+}
+
+/**
  * What a step's fallback model answers for once the step's retries are spent: the transient
  * provider errors and the Task's own timeout. (`claude_robust` sends every error to its fallbacks.)
  */

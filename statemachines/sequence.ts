@@ -1,19 +1,25 @@
 import type { Step } from '../pipelines/schema.js';
-import type { Pipeline } from '../pipelines/types.js';
-import { type EmitContext, type EmittedStep, mergeEmitted, type SequenceOptions } from './steps/context.js';
+import type { PipelinePlan } from './plan.js';
+import {
+  type EmitContext,
+  type EmitSinks,
+  type EmittedStep,
+  mergeEmitted,
+  type SequenceOptions,
+} from './steps/context.js';
 import { emitStep } from './steps/index.js';
 import { gateStep } from './steps/step-condition.js';
 
 /**
- * Compiles a list of steps into one sub-graph: each step continues at the next step's entry state,
- * the last one at `options.next`. Variables set by a step are known to the steps after it. A step
- * with a `condition:` is entered through its Choice (see `gateStep`).
+ * Compiles a list of steps of the pipeline `plan` planned into one sub-graph: each step continues at
+ * the next step's entry state, the last one at `options.next`. Variables set by a step are known to
+ * the steps after it. A step with a `condition:` is entered through its Choice (see `gateStep`).
  */
 export function emitSequence(
-  pipeline: Pipeline,
+  plan: PipelinePlan,
   steps: readonly Step[],
   options: SequenceOptions,
-  report: EmitContext['report'],
+  sinks: EmitSinks,
 ): EmittedStep {
   const known = new Set(options.knownGlobalVars);
   // Emitted last to first: a step's `next` is the entry state of the step after it.
@@ -27,13 +33,15 @@ export function emitSequence(
   for (let index = steps.length - 1; index >= 0; index--) {
     const step = steps[index] as Step;
     const ctx: EmitContext = {
-      pipeline,
+      pipeline: plan.pipeline,
+      plan,
       path: [...options.path, index],
       knownGlobalVars: knownBefore[index] as Set<string>,
       next,
-      report,
+      report: sinks.report,
+      defineMachine: sinks.defineMachine,
       emitSequence: (inner, innerOptions) =>
-        emitSequence(innerOptions.pipeline ?? pipeline, inner, innerOptions, report),
+        emitSequence(innerOptions.plan ?? plan, inner, innerOptions, sinks),
     };
     const result = gateStep(step, emitStep(step, ctx), ctx);
     emitted.unshift(result);

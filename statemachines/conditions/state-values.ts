@@ -7,17 +7,28 @@ import type { Pipeline } from '../../pipelines/types.js';
  * Where a value a condition reads lives in the execution state, when it does. Choice states read
  * only the state, never S3: inputs, variables, the loop context and the results of control-flow
  * steps are there; of an LLM step's answer, only the fields that later Choice states read, which the
- * runner copies into its reference as `fields` (the compiler lists them in the spec's
- * `exposeFields`, see `exposed-fields.ts`). Anything else is read by a step-runner evaluation Task.
+ * runner copies into its reference as `fields` (the plan lists them in the spec's `exposeFields`,
+ * see `plan.ts`). Anything else is read by a step-runner evaluation Task.
  */
 
 /** JSON type of a value, when the compiler knows it. */
 export type StateValueType = 'string' | 'number' | 'boolean' | 'array' | 'object';
 
+/**
+ * A top-level field under `fields` of a step's reference, read from the state as
+ * `$.steps.STEP.fields.FIELD`: of an LLM step, a field of its answer that the runner exposes.
+ */
+export interface FieldRead {
+  readonly step: string;
+  readonly field: string;
+}
+
 /** A value in the state: its reference path, and its type when known. */
 export interface StateValue {
   readonly path: string;
   readonly type?: StateValueType;
+  /** Set when the value is (inside) an answer field, which the runner must expose for it to exist. */
+  readonly answerField?: FieldRead;
 }
 
 /** Finds a reference in the state, or answers undefined when only the step runner can read it. */
@@ -35,6 +46,12 @@ const STATE_RESULTS: Readonly<Record<string, Readonly<Record<string, StateValueT
  * step name, so a field of the answer can be exposed to Choice states.
  */
 export const EXPOSING_STEP_TYPES: ReadonlySet<string> = new Set(SINGLE_CALL_LLM_STEP_TYPES);
+
+/**
+ * The fields a batch step's consolidation puts in its reference, which its failure check reads
+ * (`batch-tasks.ts`), by the tolerance that reads them.
+ */
+export const BATCH_FAILURE_FIELDS = { count: 'failed_tasks', percentage: 'failed_percentage' } as const;
 
 /** The fields of a skipped step's result, `{skipped: true, reason}`. */
 const SKIP_FIELDS: Readonly<Record<string, StateValueType>> = { skipped: 'boolean', reason: 'string' };
@@ -110,7 +127,7 @@ function stepValue(step: Step | undefined, name: string, fields: readonly string
   if (fields.length === 1 && skipType !== undefined)
     return { path: statePath('$.steps', [name, field]), type: skipType };
   if (EXPOSING_STEP_TYPES.has(step.type) && field !== 'text')
-    return { path: statePath('$.steps', [name, 'fields', ...fields]) };
+    return { path: statePath('$.steps', [name, 'fields', ...fields]), answerField: { step: name, field } };
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import { ErrorName } from '../../pipelines/contract/errors.js';
 import type { AslObject, BatchStepSpec, LlmStepSpec } from '../../pipelines/contract/spec-bundle.js';
-import { FALLBACK_MODEL_ERRORS, STEP_RETRIERS } from '../policies.js';
+import { BATCH_FAILURE_FIELDS } from '../conditions/state-values.js';
+import { FALLBACK_MODEL_ERRORS, STEP_POLICY } from '../policies.js';
 import { helperStateName } from '../state-names.js';
 import { transition } from './context.js';
 import { emitLlmCall } from './llm-graph.js';
@@ -58,7 +59,7 @@ export function emitTaskStates(options: TaskStatesOptions): AslObject {
         'artifact.$': '$.artifact.key',
       },
       timeoutSeconds: options.timeoutSeconds,
-      retry: STEP_RETRIERS,
+      retry: STEP_POLICY,
       repairs: options.repairs,
       ...(options.fallbackModel ? { fallbackModelErrors: FALLBACK_MODEL_ERRORS } : {}),
       onFailure: [
@@ -94,11 +95,15 @@ export function emitConsolidation(
   const rules: AslObject[] = [];
   const fields = `${stepResultPath(name)}.fields`;
   if (tolerance.count !== undefined) {
-    rules.push({ Variable: `${fields}.failed_tasks`, NumericGreaterThan: tolerance.count, Next: tooMany });
+    rules.push({
+      Variable: `${fields}.${BATCH_FAILURE_FIELDS.count}`,
+      NumericGreaterThan: tolerance.count,
+      Next: tooMany,
+    });
   }
   if (tolerance.percentage !== undefined) {
     rules.push({
-      Variable: `${fields}.failed_percentage`,
+      Variable: `${fields}.${BATCH_FAILURE_FIELDS.percentage}`,
       NumericGreaterThan: tolerance.percentage,
       Next: tooMany,
     });

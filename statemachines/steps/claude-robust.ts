@@ -5,7 +5,7 @@ import {
   DEFAULT_RETRY_CONDITIONS,
   RETRY_CONDITIONS,
 } from '../../pipelines/steps/claude-robust.js';
-import { type DeclaredRetry, declaredRetriers, STEP_RETRIERS } from '../policies.js';
+import { type DeclaredRetry, LAMBDA_ONLY_POLICY, type RetryPolicy } from '../policies.js';
 import { resolvePreset } from '../presets.js';
 import { helperStateName } from '../state-names.js';
 import type { EmitContext, EmittedStep } from './context.js';
@@ -27,9 +27,6 @@ const STORE_ONLY_TIMEOUT_SECONDS = 60;
 
 /** `retry_config.max_retries` when the step does not say. */
 export const DEFAULT_MAX_RETRIES = 3;
-
-/** The Lambda service retrier alone: the function did not run, so no provider call was made. */
-const LAMBDA_ONLY: readonly AslObject[] = STEP_RETRIERS.slice(0, 1);
 
 /**
  * Compiles a `claude_robust` step (reference §5.9) into Step Functions machinery, within a **call
@@ -102,8 +99,10 @@ export function emitClaudeRobustStep(step: ClaudeRobustStep, ctx: EmitContext): 
     ),
   };
   // A Task whose share is N calls retries the declared errors N - 1 times.
-  const within = (share: number | undefined) =>
-    declaredRetriers({ ...declared, maxRetries: Math.max(0, (share ?? 1) - 1) });
+  const within = (share: number | undefined): RetryPolicy => ({
+    kind: 'declared',
+    retry: { ...declared, maxRetries: Math.max(0, (share ?? 1) - 1) },
+  });
   const states: AslObject = emitLlmCall({
     name: step.name,
     stepId: step.name,
@@ -111,7 +110,7 @@ export function emitClaudeRobustStep(step: ClaudeRobustStep, ctx: EmitContext): 
     resultPath: record,
     timeoutSeconds: taskTimeoutSeconds(spec),
     retry: within(budget.primary),
-    repairRetry: LAMBDA_ONLY,
+    repairRetry: LAMBDA_ONLY_POLICY,
     fallbackModelRetry: within(budget.fallbackModel),
     repairs,
     ...(fallbackModel === undefined ? {} : { fallbackModelErrors: ['States.ALL'] }),
@@ -128,7 +127,7 @@ export function emitClaudeRobustStep(step: ClaudeRobustStep, ctx: EmitContext): 
       next: ctx.next,
       // The original failure stays in the record: a failing link's own error is dropped (ResultPath null).
       parameters: { mode: action, 'recovery.$': record },
-      retry: callsModel ? within(budget.simplifiedPrompt) : LAMBDA_ONLY,
+      retry: callsModel ? within(budget.simplifiedPrompt) : LAMBDA_ONLY_POLICY,
       catch: following === undefined ? [] : [catcher(['States.ALL'], following, null)],
     });
   });

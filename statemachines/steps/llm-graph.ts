@@ -1,7 +1,7 @@
 import { ErrorName } from '../../pipelines/contract/errors.js';
 import type { AslObject } from '../../pipelines/contract/spec-bundle.js';
 import type { StepMode } from '../../pipelines/contract/step-event.js';
-import { STEP_RETRIERS } from '../policies.js';
+import { type RetryPolicy, STEP_POLICY } from '../policies.js';
 import { helperStateName } from '../state-names.js';
 import { stepRunnerTask } from './step-runner-task.js';
 
@@ -26,12 +26,12 @@ export interface LlmCallOptions {
   readonly resultPath?: string;
   readonly resultSelector?: AslObject;
   readonly timeoutSeconds: number;
-  /** Retry of the call's own Task. */
-  readonly retry: readonly AslObject[];
-  /** Retry of each repair Task; default: the standard policy. */
-  readonly repairRetry?: readonly AslObject[];
-  /** Retry of the fallback model's Task; default: the standard policy. */
-  readonly fallbackModelRetry?: readonly AslObject[];
+  /** Retry policy of the call's own Task. */
+  readonly retry: RetryPolicy;
+  /** Retry policy of each repair Task; default: the standard policy. */
+  readonly repairRetry?: RetryPolicy;
+  /** Retry policy of the fallback model's Task; default: the standard policy. */
+  readonly fallbackModelRetry?: RetryPolicy;
   /** How many times an answer failing the output schema is sent back; 0: no repair loop. */
   readonly repairs: number;
   /** Errors that send the call to its fallback model; absent: the step has none. */
@@ -44,7 +44,7 @@ export interface LlmCallOptions {
 /**
  * Compiles one model call into its states:
  *
- * - `NAME`: the step-runner Task, with its Retry;
+ * - `NAME`: the step-runner Task, with its retry policy;
  * - with an output schema and repairs: on `Output.Invalid`, `NAME.RepairStart` (a Pass that starts
  *   the counter in the record), `NAME.Repair` (the runner re-asks with the validation errors),
  *   `NAME.RepairCount` and `NAME.RepairCheck` (a Pass adding one with `States.MathAdd`, a Choice
@@ -80,7 +80,7 @@ export function emitLlmCall(options: LlmCallOptions): AslObject {
             record,
           ),
         ];
-  const task = (mode: StepMode | undefined, retry: readonly AslObject[], catches: readonly AslObject[]) =>
+  const task = (mode: StepMode | undefined, retry: RetryPolicy, catches: readonly AslObject[]) =>
     stepRunnerTask({
       stepId: options.stepId,
       ...(options.resultPath === undefined ? {} : { resultPath: options.resultPath }),
@@ -110,7 +110,7 @@ export function emitLlmCall(options: LlmCallOptions): AslObject {
       ResultPath: record,
       Next: names.repair,
     };
-    states[names.repair] = task('repair', options.repairRetry ?? STEP_RETRIERS, [
+    states[names.repair] = task('repair', options.repairRetry ?? STEP_POLICY, [
       catcher([ErrorName.OutputInvalid], names.repairCount, `${record}.failure`),
       ...toFallbackModel,
       ...afterFallbackModel(record),
@@ -148,7 +148,7 @@ export function emitLlmCall(options: LlmCallOptions): AslObject {
     // A failing fallback model leaves the original failure in the record (ResultPath null).
     states[names.fallbackModel] = task(
       'fallback_model',
-      options.fallbackModelRetry ?? STEP_RETRIERS,
+      options.fallbackModelRetry ?? STEP_POLICY,
       routes(null),
     );
   }

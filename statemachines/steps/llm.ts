@@ -6,7 +6,7 @@ import type { ClaudeSessionStep } from '../../pipelines/steps/claude-session.js'
 import type { ClaudeSmartStep } from '../../pipelines/steps/claude-smart.js';
 import type { GeminiInstructorStep } from '../../pipelines/steps/gemini-instructor.js';
 import type { Pipeline } from '../../pipelines/types.js';
-import { FALLBACK_MODEL_ERRORS, STEP_RETRIERS } from '../policies.js';
+import { FALLBACK_MODEL_ERRORS, STEP_POLICY } from '../policies.js';
 import { resolvePreset } from '../presets.js';
 import type { EmitContext, EmittedStep } from './context.js';
 import { withLearning } from './learning-spec.js';
@@ -40,7 +40,7 @@ export type SingleCallStep =
   | ClaudeSessionStep;
 
 /**
- * Compiles a one-call LLM step: the step-runner Task with the standard Retry, plus a repair loop
+ * Compiles a one-call LLM step: the step-runner Task with the standard retry policy, plus a repair loop
  * when the step has an output schema and a fallback-model state when it has a fallback model (see
  * `emitLlmCall`).
  */
@@ -52,7 +52,7 @@ export function emitLlmStep(step: SingleCallStep, ctx: EmitContext): EmittedStep
     recordPath: stepResultPath(step.name),
     resultPath: stepResultPath(step.name),
     timeoutSeconds: taskTimeoutSeconds(spec),
-    retry: STEP_RETRIERS,
+    retry: STEP_POLICY,
     repairs: repairBudget(spec, step.output_schema_repairs),
     ...(spec.fallback?.model === undefined ? {} : { fallbackModelErrors: FALLBACK_MODEL_ERRORS }),
     onFailure: [],

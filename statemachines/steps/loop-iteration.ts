@@ -89,9 +89,7 @@ export function iterationStates(
     Object.assign(specs, branch.specs);
     startAt = branch.startAt;
   }
-  const emitted =
-    body.machines === undefined ? { states: {}, specs } : { states: {}, specs, machines: body.machines };
-  return { processor: { StartAt: startAt, States: states }, emitted };
+  return { processor: { StartAt: startAt, States: states }, emitted: { states: {}, specs } };
 }
 
 function itemFields(): AslObject {

@@ -1,11 +1,5 @@
-import {
-  type AslObject,
-  type ChildStateMachine,
-  START_EXECUTION_SYNC,
-  type StepSpec,
-} from '../../pipelines/contract/spec-bundle.js';
+import { type AslObject, START_EXECUTION_SYNC, type StepSpec } from '../../pipelines/contract/spec-bundle.js';
 import type { PipelineStep } from '../../pipelines/steps/pipeline.js';
-import type { Pipeline } from '../../pipelines/types.js';
 import { withExposedFields } from '../exposed-fields.js';
 import { referencePath } from '../json-path.js';
 import {
@@ -14,11 +8,10 @@ import {
   childInputValues,
   childKnownGlobalVars,
   childOutputs,
-  childPipeline,
-  childStateMachinePlaceholder,
   inputsFitPassState,
-  scopeOf,
 } from '../nested-child.js';
+import type { NestedPlan } from '../plan.js';
+import { retryRequest } from '../policy-pass.js';
 import { qualifyStates } from '../qualify-states.js';
 import { helperStateName } from '../state-names.js';
 import { type EmitContext, type EmittedStep, mergeEmitted } from './context.js';
@@ -31,27 +24,10 @@ const CHILD_START = '_Initialize';
 const CHILD_END = '_Result';
 
 /**
- * Errors of the StartExecution call itself (not of the child), worth a few quick retries. A child
- * that fails makes the Task fail with `States.TaskFailed`, which is not retried: the child's own
- * steps have retried what can be retried.
- */
-const START_EXECUTION_RETRIER: AslObject = {
-  ErrorEquals: [
-    'StepFunctions.ExecutionLimitExceededException',
-    'StepFunctions.SdkClientException',
-    'StepFunctions.AWSStepFunctionsException',
-  ],
-  IntervalSeconds: 2,
-  MaxAttempts: 3,
-  BackoffRate: 2,
-  JitterStrategy: 'FULL',
-};
-
-/**
- * Compiles a `pipeline` step. By default the child is its own state machine, started with
- * `states:startExecution.sync:2` (its ARN a `${ChildStateMachine_…}` placeholder; the definition is
- * returned in `machines`); with `config.inline: true` its states run inside this one, in a scope of
- * their own. Either way:
+ * Compiles a `pipeline` step, whose child pipeline, scope and placeholder the plan gives. By default
+ * the child is its own state machine, started with `states:startExecution.sync:2` (its ARN a
+ * `${ChildStateMachine_…}` placeholder; the definition goes to `defineMachine`); with
+ * `config.inline: true` its states run inside this one, in a scope of their own. Either way:
  *
  * 1. `NAME._inputs` (only when an input reads a step output): the step runner evaluates the inputs;
  * 2. the child runs with its inputs, variables and an empty step map, under the run's id with its
@@ -60,7 +36,9 @@ const START_EXECUTION_RETRIER: AslObject = {
  *    it as the step's result.
  */
 export function emitNestedPipelineStep(step: PipelineStep, ctx: EmitContext): EmittedStep {
-  const child = childPipeline(step, ctx.pipeline);
+  const planned = ctx.plan.nested.get(step.name);
+  if (planned === undefined) throw new Error(`internal: pipeline step ${step.name} was not planned`);
+  const child = planned.plan.pipeline;
   const outputsState = helperStateName(step.name, '_outputs');
   const outputs: Omit<EmittedStep, 'startAt'> = {
     states: { [outputsState]: dataStepTask({ stepId: step.name, next: ctx.next }) },
@@ -69,9 +47,9 @@ export function emitNestedPipelineStep(step: PipelineStep, ctx: EmitContext): Em
   const values = childInputValues(step, child);
   const evaluateInputs = !inputsFitPassState(values);
   const inputsState = helperStateName(step.name, '_inputs');
-  const run = step.config?.inline
-    ? inlineChild(step, child, ctx, outputsState)
-    : childExecution(step, child, ctx, outputsState);
+  const run = planned.inline
+    ? inlineChild(step, planned, ctx, outputsState)
+    : childExecution(step, planned, ctx, outputsState);
   const entry = childEntryParameters(
     step,
     child,
@@ -100,12 +78,12 @@ interface ChildRun {
 }
 
 /** The child as a state machine of its own, started and awaited by one Task. */
-function childExecution(step: PipelineStep, child: Pipeline, ctx: EmitContext, next: string): ChildRun {
-  const body = emitChildBody(step, child, ctx, CHILD_END);
-  const scope = scopeOf(child);
-  const placeholder = childStateMachinePlaceholder(scope);
+function childExecution(step: PipelineStep, planned: NestedPlan, ctx: EmitContext, next: string): ChildRun {
+  const { scope, placeholder } = planned;
+  if (placeholder === undefined) throw new Error(`internal: child ${scope} was planned inline`);
+  const body = emitChildBody(step, planned, ctx, CHILD_END);
   const definition: AslObject = {
-    Comment: `Elexirion nested pipeline ${child.workflow.name} (scope ${scope}); compiled, do not edit`,
+    Comment: `Elexirion nested pipeline ${planned.plan.pipeline.workflow.name} (scope ${scope}); compiled, do not edit`,
     StartAt: CHILD_START,
     States: {
       [CHILD_START]: { Type: 'Pass', Parameters: childInitialParameters(), Next: body.startAt },
@@ -114,7 +92,7 @@ function childExecution(step: PipelineStep, child: Pipeline, ctx: EmitContext, n
       [CHILD_END]: { Type: 'Pass', Parameters: { 'steps.$': '$.steps' }, End: true },
     },
   };
-  const machine: ChildStateMachine = { placeholder, scope, definition };
+  ctx.defineMachine(placeholder, definition);
   const timeout = step.config?.timeout_seconds;
   return {
     startAt: step.name,
@@ -131,12 +109,11 @@ function childExecution(step: PipelineStep, child: Pipeline, ctx: EmitContext, n
           ResultSelector: { 'child_steps.$': '$.Output.steps' },
           ResultPath: stepResultPath(step.name),
           ...(timeout === undefined ? {} : { TimeoutSeconds: timeout }),
-          Retry: [START_EXECUTION_RETRIER],
+          Retry: retryRequest({ kind: 'start_execution' }),
           Next: next,
         },
       },
       specs: body.specs,
-      machines: { ...body.machines, [placeholder]: machine },
     }),
   };
 }
@@ -145,10 +122,10 @@ function childExecution(step: PipelineStep, child: Pipeline, ctx: EmitContext, n
  * The child's states inside this state machine: the parent's state is kept under `parent` while the
  * child's scope replaces it, and restored (with the child's step results) when the child ends.
  */
-function inlineChild(step: PipelineStep, child: Pipeline, ctx: EmitContext, next: string): ChildRun {
+function inlineChild(step: PipelineStep, planned: NestedPlan, ctx: EmitContext, next: string): ChildRun {
   const scopeState = helperStateName(step.name, '_scope');
   const returnState = helperStateName(step.name, '_return');
-  const body = emitChildBody(step, child, ctx, returnState);
+  const body = emitChildBody(step, planned, ctx, returnState);
   const { states, rename } = qualifyStates(body.states, step.name);
   return {
     startAt: step.name,
@@ -175,22 +152,22 @@ function inlineChild(step: PipelineStep, child: Pipeline, ctx: EmitContext, next
       return {
         states: { [step.name]: enter, [scopeState]: enterScope, ...states, [returnState]: leave },
         specs: body.specs,
-        ...(body.machines === undefined ? {} : { machines: body.machines }),
       };
     },
   };
 }
 
 /** The child's steps, their specs filed under `NAME.` so the step runner finds them by scope. */
-function emitChildBody(step: PipelineStep, child: Pipeline, ctx: EmitContext, next: string): EmittedStep {
+function emitChildBody(step: PipelineStep, planned: NestedPlan, ctx: EmitContext, next: string): EmittedStep {
+  const child = planned.plan.pipeline;
   const body = ctx.emitSequence(child.workflow.steps, {
     path: [...ctx.path, step.pipeline_file === undefined ? 'pipeline' : 'pipeline_file', 'steps'],
     knownGlobalVars: childKnownGlobalVars(step, child, ctx),
     next,
-    pipeline: child,
+    plan: planned.plan,
   });
   // The child's Choice states read its own steps' answer fields: exposed by its own specs.
-  const exposed = withExposedFields(body.states, body.specs, child.workflow);
+  const exposed = withExposedFields(body.specs, planned.plan.exposedFields);
   const specs: Record<string, StepSpec> = {};
   for (const [id, spec] of Object.entries(exposed)) specs[`${step.name}.${id}`] = spec;
   return { ...body, specs };

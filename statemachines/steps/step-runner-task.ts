@@ -1,6 +1,7 @@
 import { type AslObject, Placeholder } from '../../pipelines/contract/spec-bundle.js';
 import { referencePath } from '../json-path.js';
-import { STEP_RETRIERS } from '../policies.js';
+import { type RetryPolicy, STEP_POLICY } from '../policies.js';
+import { retryRequest } from '../policy-pass.js';
 import { transition } from './context.js';
 
 /**
@@ -19,8 +20,8 @@ export function stepRunnerTask(options: {
   readonly parameters?: AslObject;
   /** Shapes the reply before `resultPath`. */
   readonly resultSelector?: AslObject;
-  /** @default STEP_RETRIERS */
-  readonly retry?: readonly AslObject[];
+  /** What the policy pass makes its `Retry`. @default STEP_POLICY */
+  readonly retry?: RetryPolicy;
   readonly catch?: readonly AslObject[];
   /** Inside a loop body: where the loop context is in the state, passed to the runner as `loop`. */
   readonly loop?: string;
@@ -42,7 +43,7 @@ export function stepRunnerTask(options: {
     ...(options.resultSelector === undefined ? {} : { ResultSelector: options.resultSelector }),
     ...(options.resultPath === undefined ? {} : { ResultPath: options.resultPath }),
     TimeoutSeconds: options.timeoutSeconds,
-    Retry: [...(options.retry ?? STEP_RETRIERS)],
+    Retry: retryRequest(options.retry ?? STEP_POLICY),
     ...(options.catch === undefined || options.catch.length === 0 ? {} : { Catch: [...options.catch] }),
     ...transition(options.next),
   };
