@@ -1,4 +1,3 @@
-import type { EventPublisher } from '../ports/event-publisher.js';
 import {
   type RunStarterDeps,
   type StartedRun,
