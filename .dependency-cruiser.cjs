@@ -39,6 +39,7 @@ const STEP_RUNNER = [
   '^functions/step-runner/',
   '^functions/steps/',
   '^functions/llm/',
+  '^functions/agent/',
   '^functions/providers/',
   '^functions/handlers/step-runner\\.ts$',
 ];
@@ -89,7 +90,15 @@ module.exports = {
       severity: 'error',
       comment:
         'The step runner (and the steps, LLM helpers, providers, prompt packs and evaluators it runs) never imports the control plane: it is deployed alone, with the least privilege of its own.',
-      from: { path: [...STEP_RUNNER, '^functions/prompt-packs/', '^functions/evaluators/'] },
+      from: {
+        path: [
+          ...STEP_RUNNER,
+          '^functions/prompt-packs/',
+          '^functions/evaluators/',
+          '^functions/workspaces/',
+          '^functions/test-runner/',
+        ],
+      },
       to: { path: '^functions/(api|runs|triggers|catalog|engines|control|handlers)/' },
     },
     {

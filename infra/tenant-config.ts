@@ -39,6 +39,12 @@ const TenantSchema = z.strictObject({
       burstLimit: z.int().positive().default(20),
     })
     .default({ rateLimit: 10, burstLimit: 20 }),
+  test_runner_image: z
+    .string()
+    .regex(/^\S+$/, {
+      error: 'an image reference has no spaces, e.g. public.ecr.aws/docker/library/python:3.12-slim',
+    })
+    .optional(),
 });
 
 const TenantsFileSchema = z.strictObject({ tenants: z.array(TenantSchema).min(1) });
@@ -46,7 +52,8 @@ const TenantsFileSchema = z.strictObject({ tenants: z.array(TenantSchema).min(1)
 /**
  * One tenant's deployment settings, defaults applied: the pipelines to deploy (paths under
  * `pipelines/`; by default every shipped example), the provider mode, the monthly provider budget
- * that raises the cost alarm, and the throttling of its run API.
+ * that raises the cost alarm, the throttling of its run API, and the base image its test steps run
+ * on (when one of its pipelines has any; default Node 22).
  */
 export type TenantConfig = Omit<z.infer<typeof TenantSchema>, 'pipelines'> & { readonly pipelines: string[] };
 

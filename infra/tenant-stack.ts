@@ -4,7 +4,7 @@ import { Annotations, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import { listStates } from '../local/definition-states.js';
-import { Placeholder } from '../pipelines/contract/spec-bundle.js';
+import { Placeholder, RUN_TASK_SYNC } from '../pipelines/contract/spec-bundle.js';
 import type { CompiledPipeline } from './compiled-pipelines.js';
 import { ArtifactBucket } from './constructs/artifact-bucket.js';
 import { REPO_ROOT } from './constructs/handler-function.js';
@@ -16,6 +16,7 @@ import { RunMonitoring } from './constructs/run-monitoring.js';
 import { RunTables } from './constructs/run-tables.js';
 import { SpecBundles } from './constructs/spec-bundles.js';
 import { StepRunner } from './constructs/step-runner.js';
+import { TestRunner } from './constructs/test-runner.js';
 import type { TenantConfig } from './tenant-config.js';
 
 /** Props of {@link TenantStack}. */
@@ -83,12 +84,21 @@ export class TenantStack extends Stack {
       providerMode: tenant.provider.mode,
       longestTaskTimeout: longestTaskTimeout(pipelines),
     });
+    // Where test steps run, made only when a pipeline has one: its VPC endpoints are billed by the hour.
+    const testRunner = runsTests(pipelines)
+      ? new TestRunner(this, 'TestRunner', {
+          tenantId,
+          artifacts,
+          ...(tenant.test_runner_image === undefined ? {} : { baseImage: tenant.test_runner_image }),
+        })
+      : undefined;
     this.machines = pipelines.map(
       (pipeline) =>
         new PipelineStateMachine(this, `Pipeline-${pipeline.name}`, {
           tenantId,
           pipeline,
           stepRunner: stepRunner.function,
+          ...(testRunner === undefined ? {} : { testRunner }),
         }),
     );
 
@@ -148,6 +158,15 @@ export class TenantStack extends Stack {
     );
     return undefined;
   }
+}
+
+/** Whether a pipeline, or a child state machine of one, has a test step (an `ecs:runTask.sync` Task). */
+function runsTests(pipelines: readonly CompiledPipeline[]): boolean {
+  return pipelines.some((pipeline) =>
+    [pipeline.asl, ...pipeline.children.map((child) => child.definition)].some((definition) =>
+      listStates(definition).some(({ state }) => state.Resource === RUN_TASK_SYNC),
+    ),
+  );
 }
 
 /**

@@ -17,7 +17,7 @@ import { DynamoApiKeyStore } from '../functions/stores/dynamo-api-key-store.js';
 import { startFromInboxObject } from '../functions/triggers/inbox-trigger.js';
 import type { TriggerOutcome } from '../functions/triggers/trigger-run.js';
 import type { ModelFamily } from '../pipelines/contract/models.js';
-import { Placeholder } from '../pipelines/contract/spec-bundle.js';
+import { Placeholder, RUN_TASK_SYNC } from '../pipelines/contract/spec-bundle.js';
 import { createApiHttpServer } from './api-http-server.js';
 import { LOCAL_TENANT, type LocalStackOptions, startLocalStack } from './emulators.js';
 import { InFlight } from './in-flight.js';
@@ -26,6 +26,7 @@ import { createLocalDeps } from './local-deps.js';
 import { reconciledMessage } from './local-execution.js';
 import { LocalExecutionEngine } from './local-execution-engine.js';
 import { shippedMachinesOn } from './shipped-machines.js';
+import { testRunnerTask } from './test-runner-task.js';
 
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
@@ -97,10 +98,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // A stopped execution's step call goes on (as a Lambda does after StopExecution), then writes to
     // the stores: once the engine has stopped its executions, the stack waits for every call to end.
     const stepCalls = new InFlight();
+    const runTests = testRunnerTask(stepDeps);
     closers.push(() => stepCalls.settled());
     const engine: LocalExecutionEngine = new LocalExecutionEngine({
       taskHandlers: {
         [Placeholder.StepRunner]: (event) => stepCalls.track(handleStepRunnerEvent(event, stepDeps)),
+        [RUN_TASK_SYNC]: (parameters) => stepCalls.track(runTests(parameters)),
       },
       retryDelay: options.retryDelay,
       // Executions are kept in the data directory, so a restart can redrive them (see reconcile below).

@@ -13,6 +13,7 @@ import {
   type AslObject,
   type ChildStateMachine,
   Placeholder,
+  RUN_TASK_SYNC,
   type SpecBundle,
 } from '../pipelines/contract/spec-bundle.js';
 import type { StepRef } from '../pipelines/contract/step-event.js';
@@ -20,6 +21,7 @@ import type { ExecuteOptions, TaskHandler } from './execution-options.js';
 import type { LocalDeps } from './local-deps.js';
 import { LocalExecutionEngine } from './local-execution-engine.js';
 import { shippedMachinesOn } from './shipped-machines.js';
+import { testRunnerTask } from './test-runner-task.js';
 
 /** Told about each step-runner call as it happens, to show progress. */
 export interface StepObserver {
@@ -43,6 +45,8 @@ export interface LocalRunOptions {
   readonly onEvent?: ExecuteOptions['onEvent'];
   /** The state machines of nested pipelines (`CompileResult.children`), run in-process when started. */
   readonly children?: readonly ChildStateMachine[];
+  /** The repository snapshot the run works on (`--repo DIR`, stored by `storeWorkspace`). */
+  readonly workspaceId?: string;
   /** Where the run's completion event goes (EventBridge on AWS). @default - kept in memory */
   readonly events?: EventPublisher;
   /**
@@ -77,7 +81,10 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<RunR
     },
   };
   const engine: LocalExecutionEngine = new LocalExecutionEngine({
-    taskHandlers: { [Placeholder.StepRunner]: observedStepRunner(deps, options.observer) },
+    taskHandlers: {
+      [Placeholder.StepRunner]: observedStepRunner(deps, options.observer),
+      [RUN_TASK_SYNC]: testRunnerTask(deps),
+    },
     retryDelay: options.retryDelay,
     artifacts: deps.artifacts,
     ...(options.executionStore ? { store: options.executionStore } : {}),
@@ -92,7 +99,12 @@ export async function runPipelineLocally(options: LocalRunOptions): Promise<RunR
     ...(options.children ?? []),
   ]);
   const { runId } = await startPipelineRun(
-    { tenantId, pipeline: bundle.pipeline, input: options.inputs },
+    {
+      tenantId,
+      pipeline: bundle.pipeline,
+      input: options.inputs,
+      ...(options.workspaceId === undefined ? {} : { workspaceId: options.workspaceId }),
+    },
     { ...closerDeps, engine, catalog: oneEntryCatalog(bundle, stateMachine) },
   );
   await engine.whenIdle();

@@ -1,5 +1,5 @@
 import type { ArtifactStore } from '../functions/ports/artifact-store.js';
-import type { AttemptRecords } from '../functions/ports/attempts.js';
+import type { AttemptRecord, AttemptRecords } from '../functions/ports/attempts.js';
 import type { RunRecord, RunUsage } from '../functions/ports/runs.js';
 import { controlFlowResults } from '../functions/runs/run-results.js';
 import { type StepReport, stepReports } from '../functions/runs/step-reports.js';
@@ -41,7 +41,8 @@ export async function buildRunReport(
   const outputs: Record<string, unknown> = {};
   for (const step of steps) {
     if (tasks.has(step.name) || step.iterations !== undefined) continue;
-    const key = step.attemptRecords.find((a) => a.status === 'SUCCEEDED')?.artifactKey;
+    // The last success is the answer: an agent step's earlier turns succeed too, with tool calls.
+    const key = step.attemptRecords.filter((a) => a.status === 'SUCCEEDED').at(-1)?.artifactKey;
     if (key === undefined) continue;
     const artifact = await stores.artifacts.getJson<StepArtifact>(key);
     outputs[step.name] = artifact.response.data ?? artifact.response.text;
@@ -81,4 +82,23 @@ export function runReportJson(report: RunReport): object {
     })),
     usage: report.usage,
   };
+}
+
+/** The most of a tool call's input `show` repeats on its line. */
+const SHOWN_INPUT_CHARS = 60;
+
+/**
+ * An agent turn's tool calls as `show` lists them under the turn's attempt, one line each: the
+ * tool, its main input (the first text field: a file path, a pattern), and the error of a refused or
+ * failed call, e.g. `Read ../../etc/passwd: Tool.OutsideWorkspace`. None for any other attempt.
+ */
+export function toolCallLines(attempt: AttemptRecord): string[] {
+  return (attempt.toolCalls ?? []).map((call) => {
+    const main = Object.values(call.input).find((value) => typeof value === 'string') as string | undefined;
+    const shown =
+      main === undefined
+        ? ''
+        : ` ${main.length > SHOWN_INPUT_CHARS ? `${main.slice(0, SHOWN_INPUT_CHARS)}…` : main}`;
+    return `${call.name}${shown}${call.isError ? `: ${call.errorName ?? 'error'}` : ''}`;
+  });
 }

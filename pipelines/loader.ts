@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { type Document, parseDocument, visit, type YAMLError } from 'yaml';
+import { checkAgentSteps } from './agent-checks.js';
 import { checkDataSources } from './data-step-checks.js';
 import { pipelineError, sortIssues } from './issues.js';
 import { checkLearning } from './learning-checks.js';
@@ -98,6 +99,7 @@ export async function loadPipelineFromString(
     ...checkReferences(checked, locate),
     ...checkDataSources(checked, locate),
     ...checkLearning(checked, locate),
+    ...checkAgentSteps(checked, locate),
     ...checkPromptShorthand(workflow, data.value, locate),
     ...fileIssues,
     ...nested.issues,

@@ -1,3 +1,5 @@
+import { AGENT_TOOL_NAMES } from './contract/agent.js';
+
 /**
  * Fields of pipeline_ex files (and of the Claude Agent SDK options its newer examples pass through)
  * that Elexirion does not support, each with what to write instead. The schema rejects them as
@@ -28,7 +30,8 @@ type Advice =
   | UnsupportedField
   | ((context: { readonly stepType?: string; readonly value: unknown }) => UnsupportedField | undefined);
 
-const NO_TOOLS = 'a step makes one model call and runs no tools';
+// Agent steps run the file tools of their allowed_tools; nothing else runs tools.
+const NO_TOOLS = `a step runs no tools beyond the file tools an agent step lists in allowed_tools (${AGENT_TOOL_NAMES.join(', ')}), over the run's workspace`;
 
 const AGENT_SDK: Readonly<Record<string, UnsupportedField>> = {
   mcp_servers: {

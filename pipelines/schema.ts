@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InputDecl } from './contract/step-options.js';
+import { agentFields } from './steps/agent-fields.js';
 import { claudeBatchStep } from './steps/claude-batch.js';
 import { claudeExtractStep } from './steps/claude-extract.js';
 import { claudeRobustStep } from './steps/claude-robust.js';
@@ -26,6 +27,7 @@ import { pipelineStep } from './steps/pipeline.js';
 import { outputToFile, stepName } from './steps/step-fields.js';
 import { switchStep } from './steps/switch.js';
 import { testEchoStep } from './steps/test-echo.js';
+import { testStep } from './steps/test-step.js';
 import { whileLoopStep } from './steps/while-loop.js';
 
 /**
@@ -54,7 +56,7 @@ const claudeStep = z
     ...outputSchemaFields,
     ...learningFields,
   })
-  .describe('One call to Claude.');
+  .describe('One call to Claude; with claude_options.allowed_tools, a tool-use loop (an agent step).');
 
 const geminiStep = z
   .strictObject({
@@ -66,11 +68,13 @@ const geminiStep = z
     model: z.string().optional().describe('Gemini model id (default gemini-2.5-flash).'),
     token_budget: tokenBudget.optional(),
     timeout_ms: z.number().int().positive().optional().describe('Provider call timeout (default 120000).'),
+    // Gemini's settings sit on the step (pipeline_ex has no gemini options map), so its agent fields do too.
+    ...agentFields,
     output_to_file: outputToFile,
     ...outputSchemaFields,
     ...learningFields,
   })
-  .describe('One call to Gemini.');
+  .describe('One call to Gemini; with allowed_tools, a tool-use loop (an agent step).');
 
 const setVariableStep = z
   .strictObject({
@@ -106,6 +110,7 @@ export const StepSchema = z.discriminatedUnion('type', [
   withStepCondition(dataTransformStep),
   withStepCondition(fileOpsStep),
   withStepCondition(pipelineStep),
+  withStepCondition(testStep),
 ]);
 
 // Loop bodies, switch cases and inline pipelines hold steps of any type.
@@ -230,4 +235,5 @@ export const STEP_TYPES: readonly StepType[] = [
   'data_transform',
   'file_ops',
   'pipeline',
+  'test',
 ];

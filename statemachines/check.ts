@@ -3,12 +3,22 @@ import {
   type AslObject,
   CHILD_STATE_MACHINE_PLACEHOLDER,
   Placeholder,
+  TestRunnerPlaceholder,
 } from '../pipelines/contract/spec-bundle.js';
 import type { PipelineIssue } from '../pipelines/types.js';
 
-/** ARNs of the right shape for the placeholders, so the validator's ARN checks stay on. */
+/**
+ * ARNs and ids of the right shape for the placeholders, so the validator's ARN checks stay on (and
+ * the definition has the size it will have once deployed).
+ */
 const FAKE_ARNS: Record<string, string> = {
   [Placeholder.StepRunner]: 'arn:aws:lambda:us-east-1:123456789012:function:elexirion-step-runner',
+  [TestRunnerPlaceholder.Cluster]: 'arn:aws:ecs:us-east-1:123456789012:cluster/elexirion-test-runner',
+  [TestRunnerPlaceholder.TaskDefinition]:
+    'arn:aws:ecs:us-east-1:123456789012:task-definition/elexirion-test-runner:1',
+  [TestRunnerPlaceholder.Subnets[0]]: 'subnet-0123456789abcdef0',
+  [TestRunnerPlaceholder.Subnets[1]]: 'subnet-0123456789abcdef1',
+  [TestRunnerPlaceholder.SecurityGroup]: 'sg-0123456789abcdef0',
 };
 
 /** The definition with each placeholder replaced by a well-formed ARN. */

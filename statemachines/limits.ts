@@ -2,6 +2,7 @@ import {
   type AslObject,
   type AslValue,
   type ChildStateMachine,
+  RUN_TASK_SYNC,
   START_EXECUTION_SYNC,
 } from '../pipelines/contract/spec-bundle.js';
 import { jsonBytes, oversizedInputs, STATE_PAYLOAD_LIMIT_BYTES } from '../pipelines/contract/state-limits.js';
@@ -46,7 +47,7 @@ const ARN_GROWTH_BYTES = 160;
 const DEFAULT_MAX_ATTEMPTS = 3;
 
 /** History events of one failed attempt (scheduled, started, failed). */
-const EVENTS_PER_RETRY = 3;
+export const EVENTS_PER_RETRY = 3;
 
 /** The execution's own events: started, and succeeded or failed. */
 const EXECUTION_EVENTS = 2;
@@ -220,10 +221,17 @@ function worstPathEvents(machine: AslObject): number {
     visiting.delete(top.name);
     // A successor still being visited is a back edge (a loop, whose entry carries its weight): 0.
     const after = Math.max(0, ...successors(state).map((next) => memo.get(next) ?? 0));
-    // A .sync child execution adds one event (TaskSubmitted) to a Task's five.
-    memo.set(top.name, stateEvents(state) + (state.Resource === START_EXECUTION_SYNC ? 1 : 0) + after);
+    memo.set(top.name, stateEvents(state) + syncEvents(state) + after);
   }
   return memo.get(String(machine.StartAt)) ?? 0;
+}
+
+/**
+ * A `.sync` Task (a child execution, a test step's ECS task) adds one event, TaskSubmitted, to a
+ * Task's five: it is submitted, then waited for.
+ */
+function syncEvents(state: AslObject): number {
+  return state.Resource === START_EXECUTION_SYNC || state.Resource === RUN_TASK_SYNC ? 1 : 0;
 }
 
 /** Every Task state's retries, each spent once: attempts × (scheduled, started, failed). */

@@ -99,6 +99,19 @@ export const START_EXECUTION_RETRIER: AslObject = {
 };
 
 /**
+ * Errors of the RunTask call that starts a `test` step's Fargate task (capacity, throttling, the
+ * service), worth a few spaced retries: no command has run yet. A task that ran and stopped badly
+ * fails with `States.TaskFailed`, not retried: its command may already have run.
+ */
+export const RUN_TASK_RETRIER: AslObject = {
+  ErrorEquals: ['ECS.AmazonECSException', 'ECS.ServerException'],
+  IntervalSeconds: 5,
+  MaxAttempts: 3,
+  BackoffRate: 2,
+  JitterStrategy: 'FULL',
+};
+
+/**
  * The retry policy a Task's emitter asks for; the policy pass (`policy-pass.ts`) writes the Task's
  * `Retry` from it, so which errors are retried, and how, is decided here alone.
  */
@@ -109,6 +122,8 @@ export type RetryPolicy =
   | { readonly kind: 'lambda_only' }
   /** A Task starting a child execution: {@link START_EXECUTION_RETRIER}. */
   | { readonly kind: 'start_execution' }
+  /** A Task running a test step's Fargate task: {@link RUN_TASK_RETRIER}. */
+  | { readonly kind: 'run_task' }
   /** A Task with declared retries (`claude_robust`): see {@link declaredRetriers}. */
   | { readonly kind: 'declared'; readonly retry: DeclaredRetry };
 
@@ -127,6 +142,8 @@ export function retriersOf(policy: RetryPolicy): AslObject[] {
       return STEP_RETRIERS.slice(0, 1);
     case 'start_execution':
       return [START_EXECUTION_RETRIER];
+    case 'run_task':
+      return [RUN_TASK_RETRIER];
     case 'declared':
       return declaredRetriers(policy.retry);
   }

@@ -13,6 +13,7 @@ import { type CliIo, ExitCode, UsageError } from '../io.js';
 import { loadAndCompile } from '../load-pipeline-file.js';
 import { progressPrinter } from '../progress.js';
 import { PROVIDER_HELP, PROVIDER_OPTIONS, providerRouterFromFlags } from '../provider-options.js';
+import { deliverChanges, repoDirectory, runChanges, snapshotRepo } from '../repo-workspace.js';
 import { styleFor } from '../style.js';
 
 /** `elexirion run FILE`: run a pipeline on the local stack and report its outcome. */
@@ -28,10 +29,17 @@ Options:
   --input NAME=VALUE   a run input declared under workflow.inputs (repeatable); numbers, booleans
                        and JSON objects/arrays are converted to the declared type
 ${PROVIDER_HELP}
-  --json               print one JSON object: {runId, status, outputs, steps, usage}
+  --repo DIR           snapshot DIR (respecting .gitignore; .git, node_modules, binaries and files
+                       over 1 MiB skipped) as the run's workspace, which agent and test steps read
+                       and change; DIR itself is never written
+  --patch-out FILE     with --repo: write what the run changed as a unified diff to FILE
+  --apply              with --repo: write the changed files into DIR after the run, refused when a
+                       file the run changed was edited in DIR meanwhile
+  --json               print one JSON object: {runId, status, outputs, steps, usage}, and with
+                       --repo the run's patch and changedFiles
 ${DATA_DIR_HELP}
 
-Exit status: 0 when the run succeeds, 1 when it fails, 2 on bad usage, an invalid pipeline or
+Exit status: 0 when the run succeeds, 1 when it fails (or --apply was refused), 2 on bad usage, an invalid pipeline or
 inputs that do not fit (then nothing is written). Inputs must leave room in the 256 KiB execution
 state beside what the steps add; pass large text as an S3 key instead.
 `,
@@ -44,6 +52,9 @@ state beside what the steps add; pass large text as an S3 key instead.
         ...PROVIDER_OPTIONS,
         json: { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
+        repo: { type: 'string' },
+        'patch-out': { type: 'string' },
+        apply: { type: 'boolean', default: false },
       },
     });
     if (positionals.length !== 1) throw new UsageError('name exactly one pipeline file');
@@ -61,12 +72,16 @@ state beside what the steps add; pass large text as an S3 key instead.
     }
     // Before the stack starts: a script key that matches no step is an error, and nothing is written.
     const providerFor = await providerRouterFromFlags(values, io, { bundle });
+    const repo = await repoDirectory(values, io);
 
     const stack = await startLocalStack({ dataDir: resolveDataDir(values['data-dir'], io) });
     try {
       const deps = createLocalDeps(stack, providerFor);
+      const workspace =
+        repo === undefined ? undefined : await snapshotRepo(repo, LOCAL_TENANT, deps.artifacts, io);
       if (!values.json) io.err.write(`Running ${bundle.pipeline} on the local stack\n`);
       const record = await runPipelineLocally({
+        ...(workspace === undefined ? {} : { workspaceId: workspace.workspaceId }),
         asl,
         bundle,
         children,
@@ -81,8 +96,18 @@ state beside what the steps add; pass large text as an S3 key instead.
         onReconciled: (execution) => io.err.write(`${reconciledMessage(execution)}\n`),
       });
       const report = await buildRunReport(record, deps);
+      const ref = workspace && {
+        tenantId: LOCAL_TENANT,
+        runId: record.runId,
+        workspaceId: workspace.workspaceId,
+      };
+      const changes = ref && (await runChanges(deps.artifacts, ref));
+      const delivered =
+        repo === undefined || ref === undefined || changes === undefined
+          ? true
+          : await deliverChanges({ flags: values, dir: repo, artifacts: deps.artifacts, ref, changes }, io);
       if (values.json) {
-        io.out.write(`${JSON.stringify(runReportJson(report))}\n`);
+        io.out.write(`${JSON.stringify({ ...runReportJson(report), ...changes })}\n`);
       } else {
         const took = formatSeconds(
           Date.parse(record.finishedAt ?? record.startedAt) - Date.parse(record.startedAt),
@@ -106,7 +131,7 @@ state beside what the steps add; pass large text as an S3 key instead.
         }
         io.out.write(`\nDetails: npx elexirion show ${record.runId}\n`);
       }
-      return record.status === 'SUCCEEDED' ? ExitCode.Ok : ExitCode.RunFailed;
+      return record.status === 'SUCCEEDED' && delivered ? ExitCode.Ok : ExitCode.RunFailed;
     } finally {
       await stack.stop();
     }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { iterationSuffix } from '../../functions/shared/iteration.js';
 import { LOCAL_TENANT } from '../../local/emulators.js';
-import { buildRunReport } from '../../local/run-report.js';
+import { buildRunReport, toolCallLines } from '../../local/run-report.js';
 import { describeCallBudget } from '../../statemachines/steps/claude-robust.js';
 import type { Command } from '../command.js';
 import { DATA_DIR_HELP } from '../data-dir.js';
@@ -15,7 +15,8 @@ export const showCommand: Command = {
 
 Shows one run from the local stores: its status and totals, every attempt of every step (model,
 tokens, cost, latency, error; in a loop body by iteration, as STEP[i]), and the S3 key of each
-artifact. A claude_robust step also gets a line with the provider calls it made and its call
+artifact. An agent step's attempts are its turns (ATTEMPT says which), each followed by a line per
+tool call. A claude_robust step also gets a line with the provider calls it made and its call
 budget (max_retries + 1, fallbacks included).
 
 Options:
@@ -62,15 +63,21 @@ Exit status: 0 when the run exists, 1 when it does not.
     const rows = report.steps.flatMap((step) =>
       step.attemptRecords.length === 0
         ? [[step.name, '-', step.status, '', '', '', '', step.reason ?? '']]
-        : step.attemptRecords.map((a) => [
-            `${step.name}${iterationSuffix(a.iteration)}`,
-            String(a.attempt),
-            a.degraded ? `${a.status} (degraded: ${a.degradedReason} after ${a.originalError})` : a.status,
-            `${a.provider}/${a.model}`,
-            formatTokens(a.usage.inputTokens, a.usage.outputTokens),
-            formatUsd(a.costUsd),
-            formatSeconds(a.latencyMs),
-            a.error ? `${a.error.name}: ${a.error.message}` : `s3://${report.bucket}/${a.artifactKey ?? ''}`,
+        : step.attemptRecords.flatMap((a) => [
+            [
+              `${step.name}${iterationSuffix(a.iteration)}`,
+              a.turn === undefined ? String(a.attempt) : `${a.attempt} (turn ${a.turn})`,
+              a.degraded ? `${a.status} (degraded: ${a.degradedReason} after ${a.originalError})` : a.status,
+              `${a.provider}/${a.model}`,
+              formatTokens(a.usage.inputTokens, a.usage.outputTokens),
+              formatUsd(a.costUsd),
+              formatSeconds(a.latencyMs),
+              a.error
+                ? `${a.error.name}: ${a.error.message}`
+                : `s3://${report.bucket}/${a.artifactKey ?? ''}`,
+            ],
+            // An agent turn's tool calls, one line each under its attempt.
+            ...toolCallLines(a).map((line) => ['', '', '', '', '', '', '', `  tool ${line}`]),
           ]),
     );
     lines.push(

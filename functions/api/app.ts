@@ -10,11 +10,13 @@ import { registerRunControlRoutes } from './routes/run-control.js';
 import { registerRunStepRoutes } from './routes/run-steps.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerStartRunRoute } from './routes/start-run.js';
+import { registerWorkspaceRoutes, WORKSPACES_PATH } from './routes/workspaces.js';
 import { validationHook } from './validation-hook.js';
 
 /**
  * Bodies above this are refused with 413: a run's whole execution input must fit Step Functions'
- * 256 KiB, and a pipeline's YAML is far smaller.
+ * 256 KiB, and a pipeline's YAML is far smaller. Repository archives have a limit of their own
+ * (`MAX_ARCHIVE_UPLOAD_BYTES`), counted as they stream.
  */
 export const MAX_BODY_BYTES = 262_144;
 
@@ -33,21 +35,21 @@ export const OPENAPI_PATH = '/v1/openapi.json';
 export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.use('*', requireApiKey(deps.authenticate));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(MAX_BODY_BYTES);
-      },
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new PayloadTooLargeError(MAX_BODY_BYTES);
+    },
+  });
+  // Hono's limit buffers a body sent without Content-Length; an archive is unpacked as it streams.
+  app.use('*', (c, next) => (c.req.path === WORKSPACES_PATH ? next() : jsonBodyLimit(c, next)));
   registerPipelineRoutes(app, deps);
   registerStartRunRoute(app, deps);
   registerRunRoutes(app, deps);
   registerRunStepRoutes(app, deps);
   registerRunControlRoutes(app, deps);
   registerFeedbackRoute(app, deps);
+  registerWorkspaceRoutes(app, deps);
   app.openAPIRegistry.registerComponent('securitySchemes', 'ApiKey', {
     type: 'http',
     scheme: 'bearer',
@@ -58,7 +60,9 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     info: {
       title: 'Elexirion run API',
       version: '1.0.0',
-      description: 'Start pipelines, follow their runs, cancel and redrive them, and score their outcomes.',
+      description:
+        'Start pipelines, follow their runs, cancel and redrive them, and score their outcomes; upload ' +
+        'repositories for runs to work on, and read what a run changed.',
     },
     security: [{ ApiKey: [] }],
   });

@@ -82,14 +82,17 @@ const REQUEST_ERROR_STATUS: Readonly<Record<RequestErrorCode, ContentfulStatusCo
   RUN_NOT_FOUND: 404,
   STEP_NOT_FOUND: 404,
   ARTIFACT_NOT_FOUND: 404,
+  WORKSPACE_NOT_FOUND: 404,
   RUN_NOT_RUNNING: 409,
   RUN_NOT_REDRIVABLE: 409,
   STATE_MACHINE_CONFLICT: 409,
   // draft-ietf-httpapi-idempotency-key-header: a request while the key's first one is in flight is 409.
   IDEMPOTENCY_IN_PROGRESS: 409,
+  ARCHIVE_TOO_LARGE: 413,
   INVALID_PIPELINE: 422,
   INVALID_INPUT: 422,
   UNKNOWN_STEP: 422,
+  INVALID_ARCHIVE: 422,
   // draft-ietf-httpapi-idempotency-key-header: a key reused with another payload is 422.
   IDEMPOTENCY_KEY_REUSED: 422,
 };

@@ -27,11 +27,11 @@ export const ErrorSchema = z
 const ERROR_DESCRIPTIONS = {
   400: 'The request does not fit its schema, or its body is not JSON',
   401: 'No API key, or one that is not valid',
-  404: 'No such run, pipeline or step for this tenant (also when it belongs to another tenant)',
+  404: 'No such run, pipeline, step or workspace for this tenant (also when it belongs to another tenant)',
   409:
     "The run is not in a state that allows this, the pipeline's state machine name is taken, or the " +
     "idempotency key's first request is still starting its run (retry after the Retry-After header's seconds)",
-  413: 'The body is over the size limit',
+  413: 'The body is over the size limit (256 KiB; 4 MiB for a repository archive)',
   415: 'The body is not in the media type the route takes',
   422: 'The request is well formed but cannot be done as asked',
 } as const;
@@ -80,6 +80,7 @@ export const RunSchema = z
     finishedAt: z.string().optional(),
     inputs: z.record(z.string(), z.unknown()),
     redriveCount: z.number().int(),
+    workspaceId: z.string().optional().describe('The uploaded repository the run works on, if any'),
     error: z.object({ name: z.string(), message: z.string(), stepId: z.string().optional() }).optional(),
     usage: UsageSchema.optional(),
   })

@@ -12,6 +12,7 @@ export function runView(run: RunRecord) {
     ...(run.finishedAt === undefined ? {} : { finishedAt: run.finishedAt }),
     inputs: run.inputs,
     redriveCount: run.redriveCount ?? 0,
+    ...(run.workspaceId === undefined ? {} : { workspaceId: run.workspaceId }),
     ...(run.error === undefined ? {} : { error: run.error }),
     ...(run.usage === undefined ? {} : { usage: run.usage }),
   };

@@ -24,6 +24,11 @@ export interface ArtifactStore {
   putText(key: string, text: string, contentType: string): Promise<ArtifactRef>;
   /** Reads an object as UTF-8 text; rejects with `NoSuchKey` when the key does not exist. */
   getText(key: string): Promise<string>;
+  /**
+   * Reads an object's bytes as they arrive (an uploaded archive, which is binary and can be large);
+   * rejects with `NoSuchKey` when the key does not exist.
+   */
+  getStream(key: string): Promise<AsyncIterable<Uint8Array>>;
   /** Size in bytes of the object at `key`, or undefined when there is none. */
   size(key: string): Promise<number | undefined>;
   /** Copies an object inside the store; rejects with `NoSuchKey` when `from` does not exist. */

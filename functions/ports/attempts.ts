@@ -32,6 +32,20 @@ export interface AttemptRecord {
   readonly degradedReason?: string;
   /** The error that sent the step to its fallback, when degraded. */
   readonly originalError?: string;
+  /** An agent step's attempt: the turn of its tool-use loop the attempt answered. */
+  readonly turn?: number;
+  /** An agent turn's tool calls, in order, as run (long inputs cut; the turn's record in S3 has them whole). */
+  readonly toolCalls?: readonly AttemptToolCall[];
+}
+
+/** One tool call of an agent turn, as its attempt records it. */
+export interface AttemptToolCall {
+  readonly name: string;
+  /** The input as the model gave it (a refused path is kept as written); long strings are cut. */
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly isError: boolean;
+  /** Why the call was refused or failed (`Tool.OutsideWorkspace`, `File.NotFound`, …). */
+  readonly errorName?: string;
 }
 
 /**

@@ -27,6 +27,52 @@ export interface CompletionRequest extends SamplingOptions {
    * output) where they can. The step runner validates the answer either way.
    */
   readonly outputSchema?: Readonly<Record<string, unknown>>;
+  /**
+   * Tools the model may call (an agent step's `allowed_tools`). With tools, `agentTurns` holds the
+   * conversation after `prompt` (the task): the model's earlier tool calls and their results.
+   */
+  readonly tools?: readonly ToolDefinition[];
+  /** An agent step's conversation after its first user turn (`prompt`), oldest first. */
+  readonly agentTurns?: readonly AgentTurn[];
+  /**
+   * 1-based number of this model call in an agent step's loop (`agentTurns.length + 1`); absent for
+   * a call that is not an agent's. A retry of a failed turn keeps the turn's number in a new
+   * `attempt`: attempts count every model call of the step, turns the exchanges that completed.
+   */
+  readonly turn?: number;
+}
+
+/** A tool the model may call: Claude Code's names and input fields (`Read {file_path, …}`). */
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema of the tool's input object. */
+  readonly inputSchema: Readonly<Record<string, unknown>>;
+}
+
+/** One call of a tool the model asked for. `id` pairs it with its result (the provider's id, or made up). */
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+/** What running a tool call gave back to the model; `isError` marks a refused or failed call. */
+export interface ToolResult {
+  readonly callId: string;
+  readonly name: string;
+  readonly content: string;
+  readonly isError: boolean;
+}
+
+/**
+ * One exchange of an agent's conversation after the task: what the model said and the tools it
+ * called, then the results of those calls (sent as the next user turn).
+ */
+export interface AgentTurn {
+  readonly text: string;
+  readonly toolCalls: readonly ToolCall[];
+  readonly toolResults: readonly ToolResult[];
 }
 
 /** One earlier turn of a conversation. */
@@ -51,6 +97,8 @@ export interface CompletionResult {
   readonly usage: TokenUsage;
   /** Why generation stopped (`end_turn`, `max_tokens`, `STOP`, …), when known. */
   readonly stopReason?: string;
+  /** The tools the model asked to call, in order; absent or empty when it answered in text only. */
+  readonly toolCalls?: readonly ToolCall[];
 }
 
 /**

@@ -15,6 +15,8 @@ export interface RunRecord {
   readonly inputs: Record<string, unknown>;
   /** S3 key of the spec bundle the run executes. */
   readonly bundleKey: string;
+  /** The repository snapshot the run works on, when it was started with one. */
+  readonly workspaceId?: string;
   /** ARN of the state machine executing the run; absent for runs the CLI executes directly. */
   readonly stateMachine?: string;
   /** How many times the run was redriven; absent until its first redrive. */

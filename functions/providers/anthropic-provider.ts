@@ -5,9 +5,16 @@ import Anthropic, {
   APIError,
 } from '@anthropic-ai/sdk';
 import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
+import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { z } from 'zod';
 import { ErrorName } from '../../pipelines/contract/errors.js';
-import type { CompletionRequest, CompletionResult, Provider } from '../ports/provider.js';
+import type {
+  AgentTurn,
+  CompletionRequest,
+  CompletionResult,
+  Provider,
+  ToolDefinition,
+} from '../ports/provider.js';
 import type { ProviderError } from '../shared/errors.js';
 import {
   errorNameForStatus,
@@ -34,13 +41,28 @@ export type AnthropicProviderOptions =
       readonly client?: never;
     };
 
-/** The part of a Messages API reply the adapter reads; anything else in it is ignored. */
+/**
+ * The part of a Messages API reply the adapter reads; anything else in it is ignored. Blocks of
+ * other types (`thinking`, server tools) are skipped, so they are not checked.
+ */
 const MessageReplySchema = z.object({
   model: z.string(),
   content: z.array(
     z
-      .object({ type: z.string(), text: z.string().optional() })
-      .refine((block) => block.type !== 'text' || block.text !== undefined, 'a text block needs `text`'),
+      .object({
+        type: z.string(),
+        text: z.string().optional(),
+        id: z.string().optional(),
+        name: z.string().optional(),
+        input: z.record(z.string(), z.unknown()).optional(),
+      })
+      .refine((block) => block.type !== 'text' || block.text !== undefined, 'a text block needs `text`')
+      .refine(
+        (block) =>
+          block.type !== 'tool_use' ||
+          (block.id !== undefined && block.name !== undefined && block.input !== undefined),
+        'a tool_use block needs `id`, `name` and an `input` object',
+      ),
   ),
   stop_reason: z.string().nullish(),
   usage: z.object({
@@ -56,6 +78,10 @@ const MessageReplySchema = z.object({
  * request, even on an injected client): Step Functions owns retrying. `temperature`, `topP` and
  * `topK` are not sent: API version 2026-10-21, which this SDK speaks, rejects them with a 400 even
  * at their defaults.
+ *
+ * Tools are client tools (`{name, description, input_schema}`), named as Claude Code names them;
+ * the agent's turns follow the prompt as messages (see `agentMessages`), and the reply's `tool_use`
+ * blocks become `toolCalls` with the API's ids, which the next request's `tool_result`s echo.
  *
  * @example
  * const provider = new AnthropicProvider({ apiKey: process.env.ANTHROPIC_API_KEY ?? '' });
@@ -81,7 +107,9 @@ export class AnthropicProvider implements Provider {
           messages: [
             ...(request.messages ?? []).map(({ role, content }) => ({ role, content })),
             { role: 'user', content: request.prompt },
+            ...(request.agentTurns ?? []).flatMap(agentMessages),
           ],
+          ...(request.tools?.length ? { tools: request.tools.map(toTool) } : {}),
           ...structuredOutput(request.outputSchema),
         },
         { timeout: request.timeoutMs, maxRetries: 0 },
@@ -91,6 +119,46 @@ export class AnthropicProvider implements Provider {
       throw normalizeAnthropicError(error, request.model);
     }
   }
+}
+
+/** A tool definition as the Messages API takes it; a tool's input is always an object. */
+function toTool(tool: ToolDefinition): Tool {
+  return {
+    name: tool.name,
+    description: tool.description,
+    input_schema: { ...tool.inputSchema, type: 'object' },
+  };
+}
+
+/**
+ * One agent turn as two messages: the assistant's text (when it said any: the API refuses an empty
+ * text block) and its `tool_use` blocks, then a user message of one `tool_result` per call, paired
+ * by `tool_use_id`.
+ */
+function agentMessages(turn: AgentTurn): MessageParam[] {
+  return [
+    {
+      role: 'assistant',
+      content: [
+        ...(turn.text ? [{ type: 'text' as const, text: turn.text }] : []),
+        ...turn.toolCalls.map((call) => ({
+          type: 'tool_use' as const,
+          id: call.id,
+          name: call.name,
+          input: call.input,
+        })),
+      ],
+    },
+    {
+      role: 'user',
+      content: turn.toolResults.map((result) => ({
+        type: 'tool_result' as const,
+        tool_use_id: result.callId,
+        content: result.content,
+        is_error: result.isError,
+      })),
+    },
+  ];
 }
 
 /**
@@ -145,11 +213,18 @@ function classifyAnthropicError(error: unknown): ProviderFailure | undefined {
 }
 
 /**
- * Text is the concatenated text blocks. Cache writes count as `inputTokens` (they are billed from
- * the input budget) and cache reads as `cachedInputTokens`; see `priceUsage` for why they are apart.
+ * Text is the concatenated text blocks, and `toolCalls` the `tool_use` blocks in order (absent when
+ * there are none; with some, `stop_reason` is `tool_use`). Cache writes count as `inputTokens`
+ * (they are billed from the input budget) and cache reads as `cachedInputTokens`; see `priceUsage`
+ * for why they are apart.
  */
 function toCompletionResult(reply: z.infer<typeof MessageReplySchema>): CompletionResult {
   const { usage } = reply;
+  const toolCalls = reply.content.flatMap((block) =>
+    block.type === 'tool_use' && block.id !== undefined && block.name !== undefined && block.input
+      ? [{ id: block.id, name: block.name, input: block.input }]
+      : [],
+  );
   return {
     text: reply.content
       .filter((block) => block.type === 'text')
@@ -162,5 +237,6 @@ function toCompletionResult(reply: z.infer<typeof MessageReplySchema>): Completi
       cachedInputTokens: usage.cache_read_input_tokens ?? 0,
     },
     stopReason: reply.stop_reason ?? undefined,
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
   };
 }

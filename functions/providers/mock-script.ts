@@ -1,3 +1,20 @@
+/**
+ * Mock scripts: what the `mock` provider answers, by step. A script maps a step (a key: `plan`,
+ * `summary.draft`, or one iteration of the loops around it, `review[1]`) to a list of responses: a
+ * string is a text answer, any other JSON value is structured output (its JSON text),
+ * `{"$error": NAME}` injects a fault, and `{"$tool_calls": [{name, input}, …]}` is a model turn of
+ * an agent step asking for those tool calls.
+ *
+ * Which response a call gets: the step's model calls are numbered 1, 2, … and call n gets the n-th
+ * response (the last repeats once the list is used up). A call's number is its attempt: the step
+ * runner numbers every model call of a step (a retry after a fault, a repair after an invalid answer,
+ * each agent turn) as a new attempt, so every call consumes one response. So `[{$error: rate_limit},
+ * {$tool_calls: …}, done]` throttles turn 1 once, then turn 1 asks for the tool calls and turn 2
+ * answers `done`; a
+ * string or JSON value ends an agent's loop, and a list ending in `$tool_calls` keeps calling tools
+ * until the step's `max_turns`. Inside a loop body, attempts (and so calls) count within the
+ * iteration, and the iteration's own key answers before the step's.
+ */
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -22,13 +39,20 @@ export const MOCK_ERRORS = {
 /** A fault name a mock script may write, e.g. `{"$error": "rate_limit"}`. */
 export type MockErrorName = keyof typeof MOCK_ERRORS;
 
-/** One scripted answer: text (structured output is its JSON text) or an injected fault. */
+/** A tool call a script asks for; the mock provider gives it its id. */
+export interface MockToolCall {
+  readonly name: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+/** One scripted answer: text (structured output is its JSON text), an injected fault, or tool calls. */
 export type MockResponse =
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'error'; readonly error: MockErrorName };
+  | { readonly kind: 'error'; readonly error: MockErrorName }
+  | { readonly kind: 'tool_calls'; readonly calls: readonly MockToolCall[] };
 
 /**
- * A loaded mock script: for each step, the answers of attempt 1, 2, … (the last repeats). A key is
+ * A loaded mock script: for each step, the answers of model calls 1, 2, … (the last repeats). A key is
  * a step id (`plan`, `summary.draft` in a nested pipeline), or a step id and an iteration of the
  * loops around it (`review[1]`, `greet[1][0]`), which answers that iteration only.
  */
@@ -80,15 +104,62 @@ const ErrorResponseSchema = z.strictObject(
   },
 );
 
+const ToolCallSchema = z.strictObject(
+  {
+    name: z.string({ error: 'a tool call needs a "name", the tool to call, e.g. "Read"' }).min(1, {
+      error: 'the tool name is empty; write the tool to call, e.g. "Read"',
+    }),
+    input: z.record(z.string(), z.unknown(), {
+      error: (issue) =>
+        `a tool call's "input" is a mapping of the tool's arguments, got ${describeValue(issue.input)}; write e.g. {file_path: src/a.ts}`,
+    }),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? 'a tool call holds only "name" and "input" (the mock gives it its id); remove this key'
+        : `expected a tool call, got ${describeValue(issue.input)}; write e.g. {name: Read, input: {file_path: src/a.ts}}`,
+  },
+);
+
+const ToolCallsResponseSchema = z.strictObject(
+  {
+    $tool_calls: z
+      .array(ToolCallSchema, {
+        error: (issue) =>
+          `expected a list of tool calls, got ${describeValue(issue.input)}; write e.g. [{name: Read, input: {file_path: src/a.ts}}]`,
+      })
+      .min(1, {
+        error: 'the list of tool calls is empty; write at least one, or a text answer to end the loop',
+      }),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? 'a tool-calls response holds only "$tool_calls"; remove this key'
+        : undefined,
+  },
+);
+
+/** The schema of a `$`-keyed response, if `value` is one; other values are answers as they are. */
+function specialResponseSchema(value: unknown): z.ZodType | undefined {
+  if (isErrorResponse(value)) return ErrorResponseSchema;
+  return isToolCallsResponse(value) ? ToolCallsResponseSchema : undefined;
+}
+
 const ResponseSchema = z
   .unknown()
   .superRefine((value, ctx) => {
-    if (!isErrorResponse(value)) return;
-    for (const issue of ErrorResponseSchema.safeParse(value).error?.issues ?? []) {
+    for (const issue of specialResponseSchema(value)?.safeParse(value).error?.issues ?? []) {
       if (issue.code === 'unrecognized_keys') {
         // Point at each unknown key rather than at the whole response.
         for (const key of issue.keys) {
-          ctx.addIssue({ code: 'custom', message: issue.message, path: [key], params: { at: 'key' } });
+          ctx.addIssue({
+            code: 'custom',
+            message: issue.message,
+            path: [...issue.path, key],
+            params: { at: 'key' },
+          });
         }
       } else {
         ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
@@ -97,6 +168,9 @@ const ResponseSchema = z
   })
   .transform((value): MockResponse => {
     if (isErrorResponse(value)) return { kind: 'error', error: value.$error as MockErrorName };
+    if (isToolCallsResponse(value)) {
+      return { kind: 'tool_calls', calls: value.$tool_calls as readonly MockToolCall[] };
+    }
     return { kind: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) };
   });
 
@@ -118,8 +192,9 @@ const MockScriptSchema = z.record(
 
 /**
  * Reads a mock script (YAML or JSON) and checks it. Each top-level key is a step name, and its value
- * is the list of responses of attempts 1, 2, …: a string is the text, any other JSON value is
- * structured output, `{"$error": NAME}` injects a fault ({@link MOCK_ERRORS}). Throws a
+ * is the list of responses of its model calls 1, 2, … (see the module comment): a string is the
+ * text, any other JSON value is structured output, `{"$error": NAME}` injects a fault
+ * ({@link MOCK_ERRORS}), `{"$tool_calls": [{name, input}, …]}` asks for tool calls. Throws a
  * {@link MockScriptError} naming `FILE:LINE:COL`, the field, and what to write instead for every
  * problem found.
  *
@@ -219,9 +294,10 @@ function unscopedNames(stepIds: readonly string[]): string[] {
 }
 
 /**
- * The scripted response of a step's attempt: the attempt-th entry, or the last one once the list is
- * used up; undefined when the script does not name the step. Inside a loop body, attempts count
- * within the iteration, and the iteration's own key (`review[1]`) comes before the step's.
+ * The scripted response of a step's model call (numbered by its attempt): the call-th
+ * entry, or the last one once the list is used up; undefined when the script does not name the
+ * step. Inside a loop body, calls count within the iteration, and the iteration's own key
+ * (`review[1]`) comes before the step's.
  *
  * @example
  * scriptedResponse(script, 'plan', 3); // the third response of `plan`, or its last
@@ -230,15 +306,23 @@ function unscopedNames(stepIds: readonly string[]): string[] {
 export function scriptedResponse(
   script: MockScript,
   stepId: string,
-  attempt: number,
+  call: number,
   iteration?: Iteration,
 ): MockResponse | undefined {
   const responses = script.steps.get(`${stepId}${iterationSuffix(iteration)}`) ?? script.steps.get(stepId);
-  return responses?.[Math.min(Math.max(attempt, 1), responses.length) - 1];
+  return responses?.[Math.min(Math.max(call, 1), responses.length) - 1];
 }
 
 function isErrorResponse(value: unknown): value is { $error: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && '$error' in value;
+  return isMapping(value) && '$error' in value;
+}
+
+function isToolCallsResponse(value: unknown): value is { $tool_calls: unknown } {
+  return isMapping(value) && '$tool_calls' in value;
+}
+
+function isMapping(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function invalidScript(path: string, issues: readonly MockScriptIssue[]): MockScriptError {

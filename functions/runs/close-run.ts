@@ -3,6 +3,7 @@ import { scoreRunOutcome } from '../evaluators/score-run-outcome.js';
 import type { AttemptRecord } from '../ports/attempts.js';
 import type { EventPublisher, PlatformEvent } from '../ports/event-publisher.js';
 import type { RunRecord, RunUsage } from '../ports/runs.js';
+import { answeredStep } from '../shared/attempt-outcome.js';
 import { iterationSuffix } from '../shared/iteration.js';
 import type { ExecutionOutcome, RunLifecycleDeps } from './run-lifecycle.js';
 import { storeRunResults } from './run-results.js';
@@ -117,7 +118,7 @@ function failureOf(
 ) {
   if (outcome.status !== 'FAILED') return { name: outcome.error, message: outcome.cause };
   const run = (a: AttemptRecord) => `${a.stepId}${iterationSuffix(a.iteration)}`;
-  const succeeded = new Set(attempts.filter((a) => a.status === 'SUCCEEDED').map(run));
+  const succeeded = new Set(attempts.filter(answeredStep).map(run));
   const lastFailed = attempts
     .filter((a) => a.status === 'FAILED' && !succeeded.has(run(a)))
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt))

@@ -22,6 +22,11 @@ export const RunIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, {
   message: 'a run id holds letters, digits, "_" and "-", like 20261126T101530123Z-9f2c4e1a',
 });
 
+/** A workspace's id, as storing a repository returns it: 32 lowercase hex digits. */
+export const WorkspaceIdSchema = z.string().regex(/^[0-9a-f]{32}$/, {
+  message: 'a workspace id is 32 lowercase hex digits, as POST /v1/workspaces returns it',
+});
+
 /** Zod issues as error details, each naming its field (`input.topic`), `prefix` first. */
 export function issueDetails(issues: readonly z.core.$ZodIssue[], prefix = ''): ErrorDetail[] {
   return issues.flatMap((issue) => {

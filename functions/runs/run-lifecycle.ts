@@ -42,6 +42,8 @@ export async function startRun(
     readonly runId?: string;
     /** ARN of the state machine that will execute the run. */
     readonly stateMachine?: string;
+    /** The repository snapshot the run works on (stored already, see functions/workspaces/). */
+    readonly workspaceId?: string;
   },
   deps: RunLifecycleDeps,
 ): Promise<ExecutionInput> {
@@ -49,6 +51,7 @@ export async function startRun(
   const now = deps.now();
   const runId = options.runId ?? newRunId(now);
   const bundleKey = artifactKeys.specBundle(tenantId, bundle.pipeline, bundle.hash);
+  const workspace = options.workspaceId === undefined ? {} : { workspaceId: options.workspaceId };
   // Content-addressed: once stored it never changes, so a run of a known bundle only checks for it
   // (a HEAD is cheaper than a PUT, and concurrent runs do not rewrite the object under each other).
   if ((await deps.artifacts.size(bundleKey)) === undefined) await deps.artifacts.putJson(bundleKey, bundle);
@@ -61,8 +64,9 @@ export async function startRun(
     inputs,
     bundleKey,
     ...(options.stateMachine === undefined ? {} : { stateMachine: options.stateMachine }),
+    ...workspace,
   });
-  return { run: { tenantId, runId, pipeline: bundle.pipeline, bundleKey }, inputs };
+  return { run: { tenantId, runId, pipeline: bundle.pipeline, bundleKey, ...workspace }, inputs };
 }
 
 /** How an execution ended, as the engine reports it. */

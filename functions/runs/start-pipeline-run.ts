@@ -7,6 +7,7 @@ import { RequestError } from '../shared/request-error.js';
 import { closeRun, type RunCloserDeps } from './close-run.js';
 import { resolveRunInputs } from './run-inputs.js';
 import { type ExecutionInput, newRunId, type RunLifecycleDeps, startRun } from './run-lifecycle.js';
+import { requireWorkspace } from './workspace-requests.js';
 
 /** How long an idempotency key keeps pointing at its run: a day, as Stripe's API does. */
 export const IDEMPOTENCY_TTL_SECONDS = 86_400;
@@ -43,6 +44,8 @@ export interface StartRunRequest {
   readonly input: Record<string, unknown>;
   /** Requests with the same key (per tenant and pipeline) start one run. */
   readonly idempotencyKey?: string;
+  /** The repository snapshot the run works on (`POST /v1/workspaces`, `elexirion run --repo`). */
+  readonly workspaceId?: string;
 }
 
 /** The run a request started, or the one an earlier request with the same idempotency key started. */
@@ -57,7 +60,8 @@ export interface StartedRun {
  * Starts a pipeline run: finds the pipeline, checks the input against its declared inputs, claims the
  * idempotency key (a conditional write, so of concurrent requests with one key exactly one starts a
  * run and the others get its id), records the run and starts its execution, named by the run id.
- * Throws {@link RequestError} before writing anything when the pipeline or the input is wrong.
+ * Throws {@link RequestError} before writing anything when the pipeline, the input or the
+ * workspace is wrong.
  *
  * @example
  * const { runId } = await startPipelineRun({ tenantId: 'acme', pipeline: 'chain', input: {} }, deps);
@@ -78,11 +82,18 @@ export async function startPipelineRun(request: StartRunRequest, deps: RunStarte
       resolved.problems.map((problem) => ({ field: `input.${problem.input}`, message: problem.message })),
     );
   }
+  if (request.workspaceId !== undefined) {
+    await requireWorkspace(deps.artifacts, tenantId, request.workspaceId);
+  }
   const now = deps.now();
   const runId = newRunId(now);
   let claim: IdempotencyRecord | undefined;
   if (request.idempotencyKey !== undefined) {
-    const requestHash = contentHash(request.input);
+    const requestHash = contentHash(
+      request.workspaceId === undefined
+        ? request.input
+        : { input: request.input, workspaceId: request.workspaceId },
+    );
     const outcome = await deps.runs.claimIdempotencyKey({
       tenantId,
       pipeline,
@@ -101,7 +112,14 @@ export async function startPipelineRun(request: StartRunRequest, deps: RunStarte
   let recorded: ExecutionInput | undefined;
   try {
     recorded = await startRun(
-      { tenantId, bundle: entry.bundle, inputs: resolved.inputs, runId, stateMachine: entry.stateMachine },
+      {
+        tenantId,
+        bundle: entry.bundle,
+        inputs: resolved.inputs,
+        runId,
+        stateMachine: entry.stateMachine,
+        ...(request.workspaceId === undefined ? {} : { workspaceId: request.workspaceId }),
+      },
       deps,
     );
     await deps.engine.startExecution(entry.stateMachine, runId, recorded);

@@ -1,6 +1,7 @@
 import type { CallBudgetSpec, SpecBundle } from '../../pipelines/contract/spec-bundle.js';
 import { MODEL_FREE_FALLBACK_ACTIONS } from '../../pipelines/contract/step-options.js';
 import type { AttemptRecord } from '../ports/attempts.js';
+import { answeredStep } from '../shared/attempt-outcome.js';
 import { iterationSuffix } from '../shared/iteration.js';
 
 /** How one step of a run went. */
@@ -62,9 +63,7 @@ export function stepReports(
   return llmStepNames(bundle).map((name) => {
     const own = attempts.filter((a) => a.stepId === name);
     const runs = Map.groupBy(own, (a) => iterationSuffix(a.iteration));
-    const answers = [...runs.values()].flatMap((run) =>
-      run.filter((a) => a.status === 'SUCCEEDED').slice(-1),
-    );
+    const answers = [...runs.values()].flatMap((run) => run.filter(answeredStep).slice(-1));
     const reason = own.length === 0 ? skipReason(results[name]) : undefined;
     const status =
       own.length === 0

@@ -58,15 +58,20 @@ export const artifactKeys = {
   specBundle(tenantId: string, pipeline: string, hash: string): string {
     return `tenants/${tenantId}/specs/${pipeline}/${hash}.json`;
   },
-  /** The signature inputs and outputs of an attempt of a step that opts in: the optimizer's example. */
-  attemptExample(
+  /**
+   * A file beside an attempt's artifact: `example.json`, the signature inputs and outputs of an
+   * attempt of a step that opts in (the optimizer's example); `log`, the whole output of a `test`
+   * step's attempt.
+   */
+  attemptFile(
     tenantId: string,
     runId: string,
     stepId: string,
     attempt: number,
-    iteration?: Iteration,
+    iteration: Iteration | undefined,
+    kind: 'example.json' | 'log',
   ): string {
-    return `${stepAttemptsPrefix(tenantId, runId, stepId, iteration)}${attempt}.example.json`;
+    return `${stepAttemptsPrefix(tenantId, runId, stepId, iteration)}${attempt}.${kind}`;
   },
   /** A prompt pack, written by the optimizer; versions are content hashes, so a key never changes. */
   promptPack(tenantId: string, pipeline: string, stepId: string, version: string): string {
@@ -93,6 +98,50 @@ export const artifactKeys = {
   /** A state machine deployed on the local engine, so it still exists after a restart. */
   localStateMachine(machine: string): string {
     return `local/state-machines/${machine}.json`;
+  },
+  /**
+   * What one test-runner task of a `test` step uploaded: its `outcome` and its whole `log`, named by
+   * the task's id (which the state keeps), since the task knows neither the attempt nor the
+   * iteration; the step runner files them as the attempt's.
+   */
+  testRun(
+    tenantId: string,
+    runId: string,
+    stepId: string,
+    taskId: string,
+  ): { readonly outcome: string; readonly log: string } {
+    const run = `tenants/${tenantId}/runs/${runId}/steps/${stepId}/test-runs/${taskId}`;
+    return { outcome: `${run}.json`, log: `${run}.log` };
+  },
+  /** What a stored repository snapshot holds (functions/workspaces/manifest.ts); its id is its content's hash. */
+  workspaceManifest(tenantId: string, workspaceId: string): string {
+    return `tenants/${tenantId}/workspaces/${workspaceId}/manifest.json`;
+  },
+  /**
+   * A file's content, by its SHA-256. Blobs are the tenant's, not one workspace's, so two snapshots
+   * of a repository share every file they have in common (a workspace id is never `blobs`).
+   */
+  workspaceBlob(tenantId: string, sha256: string): string {
+    return `tenants/${tenantId}/workspaces/blobs/${sha256}`;
+  },
+  /** A run's change set over its workspace: new content or deletion per file, and the applied notes. */
+  runChangeSet(tenantId: string, runId: string): string {
+    return `tenants/${tenantId}/runs/${runId}/changes.json`;
+  },
+  /**
+   * One turn of an agent step's loop, beside the step's attempts: `reply` is the model's answer,
+   * stored before its tool calls run (a retried turn reuses it rather than asking again), and
+   * `record` the completed turn (the answer, the tool results, the files changed).
+   */
+  agentTurn(
+    tenantId: string,
+    runId: string,
+    stepId: string,
+    turn: number,
+    iteration?: Iteration,
+  ): { readonly reply: string; readonly record: string } {
+    const turnPrefix = `${stepAttemptsPrefix(tenantId, runId, stepId, iteration)}turn-${turn}`;
+    return { reply: `${turnPrefix}.reply.json`, record: `${turnPrefix}.json` };
   },
 } as const;
 

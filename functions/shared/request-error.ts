@@ -12,7 +12,10 @@ export type RequestErrorCode =
   | 'STATE_MACHINE_CONFLICT'
   | 'STEP_NOT_FOUND'
   | 'UNKNOWN_STEP'
-  | 'ARTIFACT_NOT_FOUND';
+  | 'ARTIFACT_NOT_FOUND'
+  | 'WORKSPACE_NOT_FOUND'
+  | 'INVALID_ARCHIVE'
+  | 'ARCHIVE_TOO_LARGE';
 
 /** One precise problem: which field, what is wrong, and where in a file when there is one. */
 export interface ErrorDetail {

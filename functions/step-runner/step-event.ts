@@ -26,6 +26,10 @@ export const RunIdentitySchema = z.object({
    * and artifacts are filed under `SCOPE.STEP`; absent at the top of a run.
    */
   scope: z.string().min(1).optional(),
+  workspaceId: z
+    .string()
+    .regex(/^[0-9a-f]{16,64}$/)
+    .optional(),
 }) satisfies z.ZodType<RunIdentity>;
 
 /** A step's reference in the state: where its artifact is and what the attempt cost. Never the output itself. */
@@ -89,6 +93,13 @@ export const StepRunnerEventSchema = z.object({
   /** The failure a repair or fallback answers (a Catch's `{Error, Cause}`); a repair's counts repairs. */
   recovery: z
     .object({ Error: z.string(), Cause: z.string().optional(), count: z.number().int().optional() })
+    .optional(),
+  /** An agent turn (`mode: agent_turn`): which turn, and the failure that sent it to the fallback model. */
+  agent: z
+    .object({
+      turn: z.number().int().positive(),
+      fallback: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+    })
     .optional(),
 }) satisfies z.ZodType<StepRunnerEvent>;
 

@@ -9,6 +9,7 @@ import { runLoopItemsStep } from '../steps/loop-items-step.js';
 import { runPipelineInputsStep, runPipelineOutputsStep } from '../steps/nested-pipeline-step.js';
 import { runSetVariableStep } from '../steps/set-variable-step.js';
 import { runTestEchoStep } from '../steps/test-echo-step.js';
+import { runTestResultStep } from '../steps/test-step.js';
 import type { StepRunnerDeps } from './deps.js';
 
 /**
@@ -44,6 +45,8 @@ export async function runStep(
       return runDataTransformStep(event, spec, deps);
     case 'file_ops':
       return runFileOpsStep(event, spec, deps);
+    case 'test':
+      return runTestResultStep(event, spec, deps);
     case 'pipeline_inputs':
       return runPipelineInputsStep(event, spec, deps);
     case 'pipeline':

@@ -6,6 +6,7 @@ import type {
   StepRunnerEvent,
 } from '../../pipelines/contract/step-event.js';
 import type { ArtifactRef } from '../ports/artifact-store.js';
+import type { AttemptToolCall } from '../ports/attempts.js';
 import type { TokenUsage } from '../ports/provider.js';
 import { artifactKeys } from '../shared/artifact-keys.js';
 import { iterationField, iterationOf } from '../shared/iteration.js';
@@ -22,6 +23,8 @@ export interface AttemptContext {
   readonly attempt: number;
   readonly provider: ProviderName;
   readonly startedAt: Date;
+  /** An agent step's attempt: the turn it answers (from the event's `agent`). */
+  readonly turn?: number;
 }
 
 /** Why a fallback answered, and what it answered instead of. */
@@ -40,7 +43,17 @@ export async function startAttempt(
 ): Promise<AttemptContext> {
   const iteration = iterationOf(event.loop);
   const attempt = await deps.runs.nextAttempt(event.run.tenantId, event.run.runId, event.stepId, iteration);
-  return { event, spec, deps, ...iterationField(iteration), attempt, provider, startedAt: deps.now() };
+  const turn = event.agent === undefined ? {} : { turn: event.agent.turn };
+  return {
+    event,
+    spec,
+    deps,
+    ...iterationField(iteration),
+    attempt,
+    provider,
+    startedAt: deps.now(),
+    ...turn,
+  };
 }
 
 /** What an attempt's prompt version comes from: the spec's hash, or the prompt pack it rendered with. */
@@ -99,6 +112,8 @@ export interface SucceededAnswer {
   readonly priced: boolean;
   readonly degraded?: Degradation;
   readonly fields?: Record<string, unknown>;
+  /** An agent turn's tool calls, as run. */
+  readonly toolCalls?: readonly AttemptToolCall[];
 }
 
 /** Writes the artifact and the attempt record of a succeeded attempt and returns the step reference. */
@@ -124,6 +139,7 @@ export async function recordSucceededAttempt(
     startedAt: context.startedAt.toISOString(),
     artifactKey: stored.key,
     ...degraded,
+    ...(answer.toolCalls === undefined ? {} : { toolCalls: answer.toolCalls }),
   });
   return {
     stepId: event.stepId,
@@ -183,6 +199,7 @@ function identity(context: AttemptContext) {
     attempt: context.attempt,
     provider: context.provider,
     promptVersion: promptVersionOf(context.spec),
+    ...(context.turn === undefined ? {} : { turn: context.turn }),
   };
 }
 

@@ -37,9 +37,28 @@ export async function storeDataStepResult(
   data: unknown,
   deps: Pick<StepRunnerDeps, 'artifacts'> & { readonly runs: AttemptRecords },
 ): Promise<DataStepRef> {
+  const attempt = await deps.runs.nextAttempt(
+    event.run.tenantId,
+    event.run.runId,
+    event.stepId,
+    iterationOf(event.loop),
+  );
+  return storeDataStepAttempt(event, kind, attempt, data, deps);
+}
+
+/**
+ * Stores a data step's result as the artifact of `attempt`, a number taken from the run store's
+ * counter by a step that files more than its result under the attempt (a test step's log).
+ */
+export async function storeDataStepAttempt(
+  event: StepRunnerEvent,
+  kind: DataStepKind,
+  attempt: number,
+  data: unknown,
+  deps: Pick<StepRunnerDeps, 'artifacts'>,
+): Promise<DataStepRef> {
   const { tenantId, runId } = event.run;
   const iteration = iterationOf(event.loop);
-  const attempt = await deps.runs.nextAttempt(tenantId, runId, event.stepId, iteration);
   const artifact: DataStepArtifact = {
     stepId: event.stepId,
     kind,

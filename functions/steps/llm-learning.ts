@@ -130,7 +130,14 @@ export class LlmLearning {
         ? declared(optimize, answer.data as Record<string, unknown>)
         : signatureOutputs(optimize, answer);
       await this.deps.artifacts.putJson(
-        artifactKeys.attemptExample(tenantId, runId, this.event.stepId, context.attempt, context.iteration),
+        artifactKeys.attemptFile(
+          tenantId,
+          runId,
+          this.event.stepId,
+          context.attempt,
+          context.iteration,
+          'example.json',
+        ),
         { inputs, outputs },
       );
     }

@@ -1,19 +1,20 @@
+import type { AgentTurnReply } from '../../pipelines/contract/agent.js';
 import { ErrorName } from '../../pipelines/contract/errors.js';
 import type { LlmStepSpec } from '../../pipelines/contract/spec-bundle.js';
 import type { StepArtifact, StepRef, StepRunnerEvent } from '../../pipelines/contract/step-event.js';
 import { extractAnswer } from '../llm/extraction.js';
 import { parseJsonReply } from '../llm/json-reply.js';
 import { validateAnswer } from '../llm/output-validation.js';
-import { loadSessionTexts, type RenderedPrompt, renderPrompt, stepsReadBy } from '../llm/render-prompt.js';
+import type { RenderedPrompt } from '../llm/render-prompt.js';
 import { type SessionHistory, SessionStore, sessionMessages } from '../llm/session-store.js';
-import { TemplateScope } from '../llm/template-scope.js';
 import type { ChatMessage, CompletionRequest, CompletionResult } from '../ports/provider.js';
 import { priceAttempt } from '../providers/pricing.js';
 import { FallbackUnavailableError, OutputInvalidError } from '../shared/errors.js';
-import { iterationField, sameIteration } from '../shared/iteration.js';
+import { sameIteration } from '../shared/iteration.js';
 import type { StepRunnerDeps } from '../step-runner/deps.js';
 import { exposedFields } from '../step-runner/exposed-fields.js';
 import { answerWithoutModel } from '../step-runner/fallbacks.js';
+import { runAgentTurn } from './agent-turn.js';
 import {
   type AttemptContext,
   type Degradation,
@@ -22,7 +23,8 @@ import {
   recordSucceededAttempt,
   startAttempt,
 } from './attempt-record.js';
-import { type BaseRequest, LlmLearning } from './llm-learning.js';
+import { LlmLearning } from './llm-learning.js';
+import { baseRequest, renderStepPrompt, stopReason } from './llm-request.js';
 
 /** Output tokens of a `simplified_prompt` fallback: it asks for a brief answer. */
 const SIMPLIFIED_MAX_OUTPUT_TOKENS = 1024;
@@ -32,14 +34,15 @@ type VersionedLlmSpec = LlmStepSpec & { readonly hash: string };
 /**
  * Runs an LLM step, in the mode the state machine asks for: its own call; `repair` (the answer
  * failed the output schema: re-ask with the errors); a fallback (`fallback_model`,
- * `simplified_prompt`, or one that calls no model, see `answerWithoutModel`). Every attempt is
- * recorded with its artifact; a failure is rethrown with its name intact so Retry and Catch see it.
+ * `simplified_prompt`, or one that calls no model, see `answerWithoutModel`); one turn of an agent
+ * step's tool-use loop (`agent_turn`, see `runAgentTurn`). Every attempt is recorded with its
+ * artifact; a failure is rethrown with its name intact so Retry and Catch see it.
  */
 export async function runLlmStep(
   event: StepRunnerEvent,
   spec: VersionedLlmSpec,
   deps: StepRunnerDeps,
-): Promise<StepRef> {
+): Promise<StepRef | AgentTurnReply> {
   switch (event.mode) {
     case undefined:
     case 'repair':
@@ -50,6 +53,8 @@ export async function runLlmStep(
     case 'emergency_response':
     case 'use_cached_response':
       return answerWithoutModel(event, spec, deps, event.mode);
+    case 'agent_turn':
+      return runAgentTurn(event, spec, deps);
     case 'manifest':
       throw new Error(`internal: step "${event.stepId}" is an LLM step and writes no manifest`);
   }
@@ -153,12 +158,10 @@ async function buildRequest(
 ): Promise<SentRequest> {
   const { event, deps } = context;
   const sessions = new SessionStore(deps.artifacts, event.run.tenantId, event.run.runId);
-  const [scope, history, sessionTexts] = await Promise.all([
-    TemplateScope.load(event, stepsReadBy(spec), deps.artifacts),
+  const [rendered, history] = await Promise.all([
+    renderStepPrompt(event, spec, deps.artifacts, sessions),
     spec.session === undefined ? undefined : sessions.read(spec.session, spec.session.maxTurns),
-    loadSessionTexts(spec, sessions),
   ]);
-  const rendered = renderPrompt(spec, scope, sessionTexts);
   const base = baseRequest(context, spec, model);
   if (event.mode === 'simplified_prompt') {
     const prompt = `Provide a brief, simple response to the following request.\n\n${rendered.prompt}`;
@@ -184,21 +187,6 @@ async function buildRequest(
     ...(schema === undefined ? {} : { outputSchema: schema }),
   };
   return { request, rendered, ...(history === undefined ? {} : { history }) };
-}
-
-/** The request's fields that do not depend on the prompt. */
-function baseRequest(context: AttemptContext, spec: VersionedLlmSpec, model: string): BaseRequest {
-  return {
-    stepId: context.event.stepId,
-    attempt: context.attempt,
-    ...iterationField(context.iteration),
-    model,
-    maxOutputTokens: spec.maxOutputTokens,
-    ...(spec.temperature === undefined ? {} : { temperature: spec.temperature }),
-    ...(spec.topP === undefined ? {} : { topP: spec.topP }),
-    ...(spec.topK === undefined ? {} : { topK: spec.topK }),
-    timeoutMs: spec.timeoutMs,
-  };
 }
 
 function schemaInstruction(schema: Readonly<Record<string, unknown>>): string {
@@ -273,8 +261,4 @@ function artifactRequest(sent: SentRequest): StepArtifact['request'] {
     ...(messages === undefined ? {} : { messages }),
     prompt,
   };
-}
-
-function stopReason(result: CompletionResult): { readonly stopReason?: string } {
-  return result.stopReason ? { stopReason: result.stopReason } : {};
 }

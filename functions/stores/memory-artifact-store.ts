@@ -40,6 +40,13 @@ export class MemoryArtifactStore implements ArtifactStore {
     return this.body(key).toString('utf8');
   }
 
+  async getStream(key: string): Promise<AsyncIterable<Uint8Array>> {
+    const body = Buffer.from(this.body(key));
+    return (async function* () {
+      yield body;
+    })();
+  }
+
   async size(key: string): Promise<number | undefined> {
     return this.bodies.get(key)?.byteLength;
   }

@@ -61,6 +61,12 @@ export class S3ArtifactStore implements ArtifactStore {
     return text;
   }
 
+  async getStream(key: string): Promise<AsyncIterable<Uint8Array>> {
+    const reply = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    if (reply.Body === undefined) throw new Error(`S3 returned no body for s3://${this.bucket}/${key}`);
+    return reply.Body.transformToWebStream();
+  }
+
   async size(key: string): Promise<number | undefined> {
     try {
       const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));

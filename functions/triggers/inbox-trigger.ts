@@ -8,7 +8,9 @@ import {
   PipelineNameSchema,
   RunInputSchema,
 } from '../runs/request-schemas.js';
+import { storeArchiveWorkspace } from '../runs/workspace-requests.js';
 import { artifactKeys } from '../shared/artifact-keys.js';
+import { isRequestError } from '../shared/request-error.js';
 import {
   invalidRequest,
   rejectTrigger,
@@ -22,7 +24,7 @@ export const InboxRequestSchema = z.strictObject({
   pipeline: PipelineNameSchema,
   input: RunInputSchema.default({}),
   idempotencyKey: IdempotencyKeySchema.optional(),
-  /** An object in the same inbox (a path relative to it) the run should work on; passed as input `archive`. */
+  /** A repository archive in the same inbox (a path relative to it): the run works on it as its workspace. */
   archive: z.string().min(1).max(1024).optional(),
 });
 
@@ -49,8 +51,10 @@ const INBOX_KEY = /^tenants\/([^/]+)\/inbox\/(.+)$/;
 /**
  * Starts the run an inbox object asks for. `tenants/{tenantId}/inbox/**.json` is a run request
  * `{pipeline, input, idempotencyKey?, archive?}`; any other object in the inbox is a payload (an
- * archive a request names) and starts nothing. A duplicate delivery of the same object version
- * starts nothing new: the idempotency key defaults to a hash of the bucket, key and version (or ETag).
+ * archive a request names) and starts nothing. The archive a request names (`.tar.gz` or `.zip`) is
+ * stored as a workspace, and the run starts on it. A duplicate delivery of the same object version
+ * starts nothing new: the idempotency key defaults to a hash of the bucket, key and version (or ETag),
+ * and the same archive is the same workspace.
  *
  * @example
  * await startFromInboxObject({ bucket, key: 'tenants/acme/inbox/r1.json', size: 52, etag }, deps);
@@ -76,7 +80,7 @@ export async function startFromInboxObject(
     rejectTrigger(tenantId, origin, invalidRequest(message, details), deps);
   if (object.size > MAX_REQUEST_BYTES) {
     return reject(`the run request ${name} is ${object.size} bytes, over the limit of ${MAX_REQUEST_BYTES}`, [
-      { message: 'keep large data in an archive next to the request and name it in "archive"' },
+      { message: 'keep large data out of the request: a repository goes in an archive named by "archive"' },
     ]);
   }
   let body: unknown;
@@ -93,29 +97,46 @@ export async function startFromInboxObject(
     return reject(`the run request ${name} is invalid`, issueDetails(parsed.error.issues));
   }
   const { pipeline, input, idempotencyKey, archive } = parsed.data;
-  let runInput = input;
+  let workspaceId: string | undefined;
   if (archive !== undefined) {
-    const archiveKey = posix.normalize(`${artifactKeys.inbox(tenantId)}${archive}`);
-    const exists =
-      archiveKey.startsWith(artifactKeys.inbox(tenantId)) &&
-      (await deps.artifacts.size(archiveKey)) !== undefined;
-    if (!exists || 'archive' in input) {
-      return reject(`the archive "${archive}" of run request ${name} cannot be used`, [
-        {
-          field: exists ? 'input.archive' : 'archive',
-          message: exists
-            ? 'the archive is passed as input "archive"; remove that input'
-            : 'name an object already in the same inbox (a path relative to it), and upload it before the request',
-        },
-      ]);
+    try {
+      workspaceId = await storeInboxArchive(archive, name, deps);
+    } catch (error) {
+      if (!isRequestError(error)) throw error;
+      return rejectTrigger(tenantId, origin, error, deps);
     }
-    runInput = { ...input, archive: `s3://${object.bucket}/${archiveKey}` };
   }
   const version = object.versionId ?? object.etag ?? '';
   const derivedKey = `s3:${createHash('sha256').update(`${object.bucket}/${object.key}#${version}`).digest('hex')}`;
   return startTriggeredRun(
     origin,
-    { tenantId, pipeline, input: runInput, idempotencyKey: idempotencyKey ?? derivedKey },
+    {
+      tenantId,
+      pipeline,
+      input,
+      idempotencyKey: idempotencyKey ?? derivedKey,
+      ...(workspaceId === undefined ? {} : { workspaceId }),
+    },
     deps,
   );
+}
+
+/**
+ * Stores the archive a request names as a workspace and returns its id. A RequestError when the
+ * archive is not in the inbox, or holds an entry no workspace may hold (the message names it).
+ */
+async function storeInboxArchive(archive: string, request: string, deps: InboxTriggerDeps): Promise<string> {
+  const inbox = artifactKeys.inbox(deps.tenantId);
+  const key = posix.normalize(`${inbox}${archive}`);
+  if (!key.startsWith(inbox) || (await deps.artifacts.size(key)) === undefined) {
+    throw invalidRequest(`the archive "${archive}" of run request ${request} cannot be used`, [
+      {
+        field: 'archive',
+        message:
+          'name an object already in the same inbox (a path relative to it), and upload it before the request',
+      },
+    ]);
+  }
+  const bytes = await deps.artifacts.getStream(key);
+  return (await storeArchiveWorkspace(deps.artifacts, deps.tenantId, bytes, 'archive')).workspaceId;
 }

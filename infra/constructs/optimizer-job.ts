@@ -1,11 +1,10 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.js';
+import { arm64FargateTask } from './fargate-task.js';
 
 /** Props of {@link OptimizerJob}. */
 export interface OptimizerJobProps {
@@ -57,22 +56,11 @@ export class OptimizerJob extends Construct {
       subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
       flowLogs: { rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
     });
-    const cluster = new ecs.Cluster(this, 'Cluster', {
-      vpc,
-      containerInsightsV2: ecs.ContainerInsights.ENABLED,
-    });
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+    const { cluster, taskDefinition, logGroup } = arm64FargateTask(this, vpc, {
       cpu: props.cpu ?? 1024,
       memoryLimitMiB: props.memoryLimitMiB ?? 2048,
-      runtimePlatform: {
-        cpuArchitecture: ecs.CpuArchitecture.ARM64,
-        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-      },
     });
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    this.taskDefinition = taskDefinition;
     this.taskDefinition.addContainer('optimizer', {
       image: props.image,
       environment: { ...props.environment, TENANT_ID: props.tenantId },

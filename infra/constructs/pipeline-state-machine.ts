@@ -6,9 +6,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { childStateMachineName, shippedStateMachineName } from '../../functions/runs/state-machine-names.js';
-import { type AslObject, Placeholder } from '../../pipelines/contract/spec-bundle.js';
+import { type AslObject, Placeholder, RUN_TASK_SYNC } from '../../pipelines/contract/spec-bundle.js';
 import type { CompiledPipeline } from '../compiled-pipelines.js';
 import { acknowledge, nagArnOf, XRAY_WILDCARD_REASON } from '../nag.js';
+import type { TestRunner } from './test-runner.js';
 
 /** Props of {@link PipelineStateMachine}. */
 export interface PipelineStateMachineProps {
@@ -18,6 +19,8 @@ export interface PipelineStateMachineProps {
   readonly pipeline: CompiledPipeline;
   /** The function every step-runner Task calls (`${StepRunnerArn}`). */
   readonly stepRunner: lambda.IFunction;
+  /** Where `type: test` steps run (`ecs:runTask.sync`); needed when the pipeline has one. */
+  readonly testRunner?: TestRunner;
   /**
    * How long execution logs are kept.
    * @default logs.RetentionDays.ONE_MONTH
@@ -41,6 +44,9 @@ const SYNC_EVENTS_RULE = 'StepFunctionsGetEventsForStepFunctionsExecutionRule';
  * placeholders are filled with its children's ARNs, and its role may start exactly those machines,
  * follow and stop their executions, and keep the `.sync` events rule. A child has no alarm: its
  * failure fails its parent's Task, and so its parent.
+ *
+ * A machine whose definition runs `type: test` steps fills their placeholders with the tenant's
+ * test runner and may run its task (`TestRunner.grantRunTask`).
  *
  * @example
  * const machine = new PipelineStateMachine(this, 'chain', { tenantId: 'acme', pipeline, stepRunner });
@@ -74,6 +80,7 @@ export class PipelineStateMachine extends Construct {
         stepRunner,
         logRetention,
         children: made,
+        ...(props.testRunner ? { testRunner: props.testRunner } : {}),
       });
       made.set(child.placeholder, { machine, name });
       children.set(child.scope, machine);
@@ -85,6 +92,7 @@ export class PipelineStateMachine extends Construct {
       stepRunner,
       logRetention,
       children: made,
+      ...(props.testRunner ? { testRunner: props.testRunner } : {}),
     });
     this.failedAlarm = this.stateMachine
       .metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM })
@@ -154,6 +162,7 @@ interface MachineProps {
   readonly logRetention: logs.RetentionDays;
   /** The child machines made so far, by placeholder; the definition starts some of them, or none. */
   readonly children: ReadonlyMap<string, StartedMachine>;
+  readonly testRunner?: TestRunner;
 }
 
 /**
@@ -165,11 +174,14 @@ function deployStateMachine(scope: Construct, props: MachineProps): sfn.StateMac
   const { name, stepRunner } = props;
   const definition = JSON.stringify(props.definition);
   const started = [...props.children].filter(([placeholder]) => definition.includes(placeholder));
+  // Without a test runner, a test step's placeholders stay unfilled and checkPlaceholders says so.
+  const tests = definition.includes(RUN_TASK_SYNC) ? props.testRunner : undefined;
   const definitionSubstitutions = {
     [placeholderName(Placeholder.StepRunner)]: stepRunner.functionArn,
     ...Object.fromEntries(
       started.map(([placeholder, { machine }]) => [placeholderName(placeholder), machine.stateMachineArn]),
     ),
+    ...tests?.substitutions(),
   };
   checkPlaceholders(definition, definitionSubstitutions, scope);
 
@@ -203,6 +215,7 @@ function deployStateMachine(scope: Construct, props: MachineProps): sfn.StateMac
   );
   const children = started.map(([, child]) => child);
   if (children.length > 0) grantStartChildren(stateMachine, children);
+  tests?.grantRunTask(stateMachine);
   return stateMachine;
 }
 

@@ -3,6 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ARCHIVE_MEDIA_TYPES } from '../../functions/api/archive-media-types.js';
 import { acknowledge } from '../nag.js';
 
 /** Props of {@link RunApi}. */
@@ -66,6 +67,9 @@ export class RunApi extends Construct {
       // The account-wide CloudWatch role is a singleton that tenant stacks must not fight over.
       cloudWatchRole: false,
       defaultMethodOptions: { authorizer, authorizationType: apigateway.AuthorizationType.CUSTOM },
+      // Repository archives (POST /v1/workspaces) reach the handler base64-encoded, as bytes; any
+      // other body as text. The handler decodes an event marked isBase64Encoded.
+      binaryMediaTypes: [...ARCHIVE_MEDIA_TYPES],
       deployOptions: {
         stageName: 'v1',
         throttlingRateLimit: props.rateLimit,

@@ -30,6 +30,23 @@ export const ErrorName = {
   LoopItemsInvalid: 'Loop.ItemsInvalid',
   OutputFieldsTooLarge: 'Output.FieldsTooLarge',
   PromptPackInvalid: 'PromptPack.Invalid',
+  /** A tool call named a path outside the run's workspace; the model sees it as a tool error. */
+  ToolOutsideWorkspace: 'Tool.OutsideWorkspace',
+  /** An agent called a tool its step does not allow, or one that does not exist. */
+  ToolUnknown: 'Tool.Unknown',
+  /**
+   * A tool call's input cannot be used: a missing or mistyped field, an `old_string` not in the file
+   * (or in it more than once), an invalid regular expression. The model sees it as a tool error.
+   */
+  ToolInvalidInput: 'Tool.InvalidInput',
+  /** An agent step used every turn `max_turns` allows without finishing. */
+  AgentMaxTurns: 'Agent.MaxTurns',
+  /** A call would spend more than the step's (or run's) budget allows. */
+  BudgetExceeded: 'Budget.Exceeded',
+  /** A `test` step with `required: true` whose command failed. */
+  TestFailed: 'Test.Failed',
+  /** A run's workspace (its snapshot, or the archive it came from) is missing or unusable. */
+  WorkspaceInvalid: 'Workspace.Invalid',
 } as const;
 
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
@@ -69,6 +86,14 @@ export const PERMANENT_ERRORS: readonly ErrorName[] = [
   ErrorName.OutputFieldsTooLarge,
   // A prompt pack the runtime cannot render as DSPy did stays broken until the optimizer replaces it.
   ErrorName.PromptPackInvalid,
+  // Agent and test steps: the same turns, budget and code fail the same way again.
+  ErrorName.ToolOutsideWorkspace,
+  ErrorName.ToolUnknown,
+  ErrorName.ToolInvalidInput,
+  ErrorName.AgentMaxTurns,
+  ErrorName.BudgetExceeded,
+  ErrorName.TestFailed,
+  ErrorName.WorkspaceInvalid,
 ];
 
 /**

@@ -1,3 +1,4 @@
+import type { AgentSpec } from './agent.js';
 import type { Expr } from './condition-ast.js';
 import type { EvaluatorSpec, OptimizeSpec } from './learning-spec.js';
 import type { ModelFamily, SamplingOptions } from './models.js';
@@ -96,6 +97,8 @@ export interface LlmStepSpec extends SamplingOptions {
   readonly evaluators?: readonly EvaluatorSpec[];
   /** Present when the step opts in to prompt optimization: an active prompt pack may replace its prompt. */
   readonly optimize?: OptimizeSpec;
+  /** Present for an agent step (a `claude` or `gemini` step with tools): its tool-use loop. */
+  readonly agent?: AgentSpec;
 }
 
 /** One task of a `claude_batch` or `parallel_claude` step, run under its own step id. */
@@ -158,6 +161,21 @@ export interface FileOpsStepSpec {
   readonly files?: readonly Readonly<Record<string, unknown> & { readonly path: string }>[];
 }
 
+/**
+ * A `test` step: the command the test-runner task runs on the run's workspace (defaults applied),
+ * and whether a failing run fails the step. The step runner reads the task's outcome.
+ */
+export interface TestStepSpec {
+  readonly kind: 'test';
+  /** Run by `/bin/sh -c`, literally. */
+  readonly command: string;
+  /** Literal variables added to the test process's environment. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  /** A failing command fails the step with `Test.Failed`, after its result is recorded. */
+  readonly required: boolean;
+}
+
 /** Evaluates the inputs of a nested pipeline that read step outputs; returns `{inputs}`. */
 export interface PipelineInputsStepSpec {
   readonly kind: 'pipeline_inputs';
@@ -179,6 +197,7 @@ export type StepSpec =
   | TestEchoStepSpec
   | DataTransformStepSpec
   | FileOpsStepSpec
+  | TestStepSpec
   | PipelineInputsStepSpec
   | PipelineOutputsStepSpec
   | ConditionStepSpec
@@ -248,6 +267,31 @@ export const CHILD_STATE_MACHINE_PLACEHOLDER = /\$\{ChildStateMachine_[A-Za-z0-9
 
 /** The Task resource that starts a child execution and waits for it, its output parsed as JSON. */
 export const START_EXECUTION_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
+
+/** The Task resource that runs an ECS task and waits for it to stop: a `test` step's command. */
+export const RUN_TASK_SYNC = 'arn:aws:states:::ecs:runTask.sync';
+
+/**
+ * What a `test` step's `ecs:runTask.sync` Task names: the tenant's test-runner cluster, task
+ * definition and network, filled by CDK `definitionSubstitutions` (`infra/constructs/test-runner.ts`).
+ * The local executor runs the task in-process and reads none of them.
+ */
+export const TestRunnerPlaceholder = {
+  Cluster: '${TestRunnerCluster}',
+  TaskDefinition: '${TestRunnerTaskDefinition}',
+  /** One subnet in each of the two Availability Zones the test-runner VPC spans. */
+  Subnets: ['${TestRunnerSubnet1}', '${TestRunnerSubnet2}'],
+  SecurityGroup: '${TestRunnerSecurityGroup}',
+} as const;
+
+/** The test-runner container, and the environment variables its task is told its work by. */
+export const TestRunnerContainer = {
+  name: 'test-runner',
+  /** The run's identity (`RunIdentity`) as JSON. */
+  runVariable: 'ELEXIRION_TEST_RUN',
+  /** The step's id as a step-runner event names it (inside a nested pipeline, without its scope). */
+  stepVariable: 'ELEXIRION_TEST_STEP',
+} as const;
 
 /** A nested pipeline's own state machine, deployed beside its parent's. */
 export interface ChildStateMachine {

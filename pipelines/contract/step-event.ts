@@ -1,3 +1,4 @@
+import type { AgentProgress } from './agent.js';
 import type { ProviderName } from './models.js';
 import { FALLBACK_ACTIONS } from './step-options.js';
 
@@ -23,6 +24,11 @@ export type RunIdentity = {
    * and artifacts are filed under `SCOPE.STEP`; absent at the top of a run.
    */
   scope?: string;
+  /**
+   * The repository snapshot the run works on (`tenants/{t}/workspaces/{workspaceId}/`), when it was
+   * started with one; agent and test steps read it with the run's change set over it.
+   */
+  workspaceId?: string;
 };
 
 /** Where an artifact is in S3, with its digest and size. */
@@ -56,7 +62,7 @@ export type StepRef = {
 };
 
 /** The step kinds that call no model and store their result as a data artifact. */
-export const DATA_STEP_KINDS = ['test_echo', 'data_transform', 'file_ops', 'pipeline'] as const;
+export const DATA_STEP_KINDS = ['test_echo', 'data_transform', 'file_ops', 'pipeline', 'test'] as const;
 
 /**
  * A reference to the result of a step that calls no model: where its data artifact is. The artifact's
@@ -79,7 +85,14 @@ export type DataStepRef = {
 export type StepEntry = StepRef | DataStepRef | Record<string, unknown> | unknown[];
 
 /** The `mode`s of a step-runner event; without one, the step runs its own call. */
-export const STEP_MODES = ['repair', 'manifest', 'fallback_model', ...FALLBACK_ACTIONS] as const;
+export const STEP_MODES = [
+  'repair',
+  'manifest',
+  'fallback_model',
+  ...FALLBACK_ACTIONS,
+  // One model turn of an agent step's tool-use loop (`agent` says which).
+  'agent_turn',
+] as const;
 
 /** A step-runner event's `mode`. */
 export type StepMode = (typeof STEP_MODES)[number];
@@ -97,6 +110,8 @@ export type StepRunnerEvent = {
   mode?: StepMode;
   /** The failure a repair or fallback answers (a Catch's `{Error, Cause}`); a repair's counts repairs. */
   recovery?: { Error: string; Cause?: string; count?: number };
+  /** An agent turn only (`mode: agent_turn`): which turn, and whether the fallback model answers it. */
+  agent?: AgentProgress;
 };
 
 /** The JSON body of a step attempt's artifact in S3. */

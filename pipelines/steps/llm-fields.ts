@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jsonSchemaProblems } from '../output-schema.js';
+import { agentFields } from './agent-fields.js';
 import { stepName } from './step-fields.js';
 
 /**
@@ -88,15 +89,16 @@ export const claudeOptions = z
       .describe(
         'A model to ask when the step still fails after its retries; such an answer is marked degraded.',
       ),
-    max_turns: z.number().int().positive().optional().describe(accepted('one turn is made.')),
     system_prompt: z.string().optional(),
     append_system_prompt: z.string().optional(),
     max_tokens: z.number().int().positive().optional().describe('Maximum output tokens (default 4096).'),
     timeout_ms: z.number().int().positive().optional().describe('Provider call timeout (default 120000).'),
-    allowed_tools: z.array(z.string()).optional().describe(accepted('no tools are run.')),
-    disallowed_tools: z.array(z.string()).optional().describe(accepted('no tools are run.')),
+    ...agentFields,
     verbose: z.boolean().optional(),
-    cwd: z.string().optional().describe(accepted('steps run without a working directory.')),
+    cwd: z
+      .string()
+      .optional()
+      .describe(accepted("agent tools work at the root of the run's workspace, other steps in none.")),
     output_format: z.enum(['text', 'json', 'stream_json', 'stream-json']).optional(),
     debug_mode: z.boolean().optional().describe(accepted('no effect; every attempt is recorded anyway.')),
     telemetry_enabled: z.boolean().optional().describe(accepted('no effect; metrics are always recorded.')),

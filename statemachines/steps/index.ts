@@ -11,6 +11,7 @@ import { emitParallelClaudeStep } from './parallel-claude.js';
 import { emitSetVariableStep } from './set-variable.js';
 import { emitSwitchStep } from './switch.js';
 import { emitTestEchoStep } from './test-echo.js';
+import { emitTestStep } from './test-step.js';
 import { emitWhileLoopStep } from './while-loop.js';
 
 /** The one dispatcher from a step's `type` to its emitter; the `never` check makes every type handled. */
@@ -39,6 +40,8 @@ export function emitStep(step: Step, ctx: EmitContext): EmittedStep {
       return emitFileOpsStep(step, ctx);
     case 'pipeline':
       return emitNestedPipelineStep(step, ctx);
+    case 'test':
+      return emitTestStep(step, ctx);
     case 'for_loop':
       return emitForLoopStep(step, ctx);
     case 'while_loop':

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
+import { type AgentSpec, DEFAULT_MAX_TURNS } from '../../pipelines/contract/agent.js';
 import type { LlmStepSpec, PromptPartSpec, SessionRef } from '../../pipelines/contract/spec-bundle.js';
 import { resolveModel } from '../../pipelines/models.js';
 import type { PromptPart, Workflow } from '../../pipelines/schema.js';
+import { type AgentFields, agentTools } from '../../pipelines/steps/agent-fields.js';
 import type { ClaudePreset, claudeOptions, tokenBudget } from '../../pipelines/steps/llm-fields.js';
 import type { Pipeline } from '../../pipelines/types.js';
 import { PRESETS } from '../presets.js';
@@ -86,6 +88,21 @@ export function geminiSpec(source: GeminiSource, pipeline: Pipeline): LlmStepSpe
     ...(budget.top_k === undefined ? {} : { topK: budget.top_k }),
     timeoutMs: source.timeout_ms ?? defaultTimeoutMs(pipeline.workflow),
     ...(source.output_schema === undefined ? {} : { outputSchema: source.output_schema }),
+  };
+}
+
+/**
+ * The tool-use loop of a step with agent fields (`claude_options` merged over the workflow's
+ * defaults for a `claude` step, the step itself for a `gemini` step); undefined when no tool is
+ * left, so the step makes one call.
+ */
+export function agentSpec(fields: AgentFields): AgentSpec | undefined {
+  const tools = agentTools(fields);
+  if (tools.length === 0) return undefined;
+  return {
+    tools,
+    maxTurns: fields.max_turns ?? DEFAULT_MAX_TURNS,
+    ...(fields.max_budget_usd === undefined ? {} : { maxBudgetUsd: fields.max_budget_usd }),
   };
 }
 

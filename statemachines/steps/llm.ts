@@ -1,5 +1,6 @@
 import type { LlmStepSpec } from '../../pipelines/contract/spec-bundle.js';
 import type { ClaudeStep, GeminiStep } from '../../pipelines/schema.js';
+import type { AgentFields } from '../../pipelines/steps/agent-fields.js';
 import type { ClaudeExtractStep } from '../../pipelines/steps/claude-extract.js';
 import { JSON_EXTRACTION_FORMATS } from '../../pipelines/steps/claude-extract.js';
 import type { ClaudeSessionStep } from '../../pipelines/steps/claude-session.js';
@@ -8,10 +9,11 @@ import type { GeminiInstructorStep } from '../../pipelines/steps/gemini-instruct
 import type { Pipeline } from '../../pipelines/types.js';
 import { FALLBACK_MODEL_ERRORS, STEP_POLICY } from '../policies.js';
 import { resolvePreset } from '../presets.js';
+import { emitAgentLoop } from './agent.js';
 import type { EmitContext, EmittedStep } from './context.js';
 import { withLearning } from './learning-spec.js';
 import { emitLlmCall } from './llm-graph.js';
-import { claudeSpec, geminiSpec, sessionRef } from './llm-spec.js';
+import { agentSpec, claudeSpec, geminiSpec, sessionRef } from './llm-spec.js';
 import { stepResultPath } from './step-runner-task.js';
 
 /** Room above the provider timeout for reading inputs and writing the artifact and metrics. */
@@ -46,6 +48,21 @@ export type SingleCallStep =
  */
 export function emitLlmStep(step: SingleCallStep, ctx: EmitContext): EmittedStep {
   const spec = llmStepSpec(step, ctx.pipeline);
+  if (spec.agent !== undefined) {
+    const states = emitAgentLoop(
+      {
+        name: step.name,
+        spec,
+        agent: spec.agent,
+        callTimeoutSeconds: taskTimeoutSeconds(spec),
+        onFailure: [],
+        next: ctx.next,
+        ...maxTurnsPath(step),
+      },
+      ctx,
+    );
+    return { startAt: step.name, states, specs: { [step.name]: spec } };
+  }
   const states = emitLlmCall({
     name: step.name,
     stepId: step.name,
@@ -61,9 +78,22 @@ export function emitLlmStep(step: SingleCallStep, ctx: EmitContext): EmittedStep
   return { startAt: step.name, states, specs: { [step.name]: spec } };
 }
 
+/** Where an agent step's `max_turns` is written, when the step itself writes it. */
+function maxTurnsPath(step: SingleCallStep): { readonly maxTurnsPath?: readonly string[] } {
+  if (step.type === 'gemini') return step.max_turns === undefined ? {} : { maxTurnsPath: ['max_turns'] };
+  if (step.type !== 'claude' || step.claude_options?.max_turns === undefined) return {};
+  return { maxTurnsPath: ['claude_options', 'max_turns'] };
+}
+
 /** TimeoutSeconds of a step-runner Task calling a model: the provider timeout plus headroom. */
 export function taskTimeoutSeconds(spec: LlmStepSpec): number {
   return Math.ceil(spec.timeoutMs / 1000) + TASK_TIMEOUT_HEADROOM_SECONDS;
+}
+
+/** A `claude` or `gemini` spec with its tool-use loop, when its agent fields leave it tools. */
+function withAgent(spec: LlmStepSpec, fields: AgentFields): LlmStepSpec {
+  const agent = agentSpec(fields);
+  return agent === undefined ? spec : { ...spec, agent };
 }
 
 /** How many repairs a spec gets: none without an output schema. */
@@ -76,9 +106,12 @@ export function llmStepSpec(step: SingleCallStep, pipeline: Pipeline): LlmStepSp
   const workflow = pipeline.workflow;
   switch (step.type) {
     case 'claude':
-      return withLearning(claudeSpec(step, pipeline), step, pipeline);
+      return withAgent(withLearning(claudeSpec(step, pipeline), step, pipeline), {
+        ...workflow.defaults?.claude_options,
+        ...step.claude_options,
+      });
     case 'gemini':
-      return withLearning(geminiSpec(step, pipeline), step, pipeline);
+      return withAgent(withLearning(geminiSpec(step, pipeline), step, pipeline), step);
     case 'claude_smart':
       return claudeSpec(step, pipeline, resolvePreset(step, workflow));
     case 'claude_extract': {

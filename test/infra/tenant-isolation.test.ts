@@ -16,6 +16,7 @@ import {
   namedResourceArns,
   type TemplateJson,
 } from './support/tenant-isolation.js';
+import { ciTenant, testStepPipelines } from './support/test-step-tenants.js';
 
 const TENANTS = ['acme', 'globex'];
 
@@ -199,3 +200,107 @@ describe('tenant isolation between ids where one starts the other', () => {
     );
   });
 });
+
+describe('tenant isolation of the test runner', () => {
+  let templates: Map<string, TemplateJson>;
+  let scopes: Map<string, IsolationScope>;
+
+  beforeAll(async () => {
+    // GIVEN acme and globex, each deploying a pipeline with a test step, so each stack has a test runner
+    const { stacks } = await buildTenantApp({
+      tenants: shippedTenants().map((tenant) => ciTenant(tenant)),
+      pipelinesDir: testStepPipelines(),
+      complete: true,
+    });
+    const stackOf = (id: string) => stacks.get(id) as TenantStack;
+    templates = new Map(TENANTS.map((id) => [id, Template.fromStack(stackOf(id)).toJSON() as TemplateJson]));
+    scopes = new Map(TENANTS.map((id) => [id, scopeOf(stackOf(id), id)]));
+  }, SYNTH_TIMEOUT_MS);
+
+  /** The template with only the test-runner task role's policy, to match its grants alone. */
+  const taskRoleOnly = (tenantId: string): TemplateJson => {
+    const template = templates.get(tenantId) as TemplateJson;
+    const policies = Object.entries(template.Resources).filter(([id]) =>
+      id.startsWith('TestRunnerTaskTaskRole'),
+    );
+    expect(policies.map(([, resource]) => resource.Type)).toContain('AWS::IAM::Policy');
+    return { Resources: { ...noPolicies(template), ...Object.fromEntries(policies) } };
+  };
+
+  it.each(TENANTS)('finds no policy of %s reaching past it, its test runner included', (tenantId) => {
+    const violations = findIsolationViolations(
+      templates.get(tenantId) as TemplateJson,
+      scopes.get(tenantId) as IsolationScope,
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it("does not let acme's test-runner task read or write globex's workspaces, specs or runs", () => {
+    // GIVEN keys of each tenant that a test runner reads and writes, in acme's bucket: the two stacks'
+    // buckets have the same logical id, so only the tenant prefix tells the keys apart
+    const bucket = (template: TemplateJson) =>
+      Object.keys(template.Resources).find(
+        (id) => id.startsWith('ArtifactsBucket') && template.Resources[id]?.Type === 'AWS::S3::Bucket',
+      );
+    const keysOf = (tenantId: string) =>
+      [
+        'workspaces/0123/manifest.json',
+        'specs/ci/h.json',
+        'runs/r-1/changes.json',
+        'runs/r-1/steps/verify/test-runs/t.json',
+      ].map((key) => `<${bucket(templates.get('acme') as TemplateJson)}.Arn>/tenants/${tenantId}/${key}`);
+    // WHEN the task role's grants alone are matched against them
+    const reachingGlobex = findGrantsReaching(taskRoleOnly('acme'), keysOf('globex'));
+    const reachingAcme = findGrantsReaching(taskRoleOnly('acme'), keysOf('acme'));
+    // THEN it reaches every key of acme's (the match is not vacuous) and none of globex's
+    expect(reachingGlobex).toEqual([]);
+    expect(new Set(reachingAcme.map((grant) => grant.reason))).toEqual(
+      new Set(keysOf('acme').map((key) => `reaches ${key}`)),
+    );
+  });
+
+  it(
+    'fails when a copy of the stack grants the test-runner task role a globex prefix',
+    async () => {
+      // GIVEN a fresh copy of acme's stack whose task role is also granted globex's workspaces
+      const { stacks: copies } = await buildTenantApp({
+        tenants: [ciTenant(shippedTenants()[0] as TenantConfig)],
+        pipelinesDir: testStepPipelines(),
+      });
+      const copy = copies.get('acme') as TenantStack;
+      const role = copy.node
+        .findAll()
+        .find((c) => c.node.path === 'Elexirion-acme/TestRunner/Task/TaskRole') as iam.Role;
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: ['arn:aws:s3:::elexirion-globex-artifacts/tenants/globex/workspaces/*'],
+        }),
+      );
+      // WHEN the check runs on it
+      const violations = findIsolationViolations(
+        Template.fromStack(copy).toJSON() as TemplateJson,
+        scopeOf(copy, 'acme'),
+      );
+      // THEN it names the grant on globex
+      expect(violations).toContainEqual(
+        expect.objectContaining({
+          resource: 'arn:aws:s3:::elexirion-globex-artifacts/tenants/globex/workspaces/*',
+          reason: 'names tenant globex',
+        }),
+      );
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+});
+
+/** Every IAM policy of `template` left out: the resources a grant match renders names against stay. */
+function noPolicies(template: TemplateJson): TemplateJson['Resources'] {
+  return Object.fromEntries(
+    Object.entries(template.Resources).map(([id, resource]) =>
+      resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::Role'
+        ? [id, { Type: `${resource.Type}.Omitted` }]
+        : [id, resource],
+    ),
+  );
+}

@@ -315,6 +315,17 @@ describe('TenantStack', () => {
     for (const method of methods) expect(method.Properties.AuthorizationType).toBe('CUSTOM');
   });
 
+  it('passes repository archives to the run API as bytes, not as text', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      BinaryMediaTypes: [
+        'application/gzip',
+        'application/x-gzip',
+        'application/zip',
+        'application/octet-stream',
+      ],
+    });
+  });
+
   it('throttles the tenant at its own rate and burst, with access logs and tracing', () => {
     // acme's tenants.yaml entry: rateLimit 20, burstLimit 40
     template.hasResourceProperties('AWS::ApiGateway::Stage', {

@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeyRecord } from '../../functions/api/api-keys.js';
 import { artifactKeys } from '../../functions/shared/artifact-keys.js';
 import { DynamoApiKeyStore } from '../../functions/stores/dynamo-api-key-store.js';
 import { DynamoRunStore } from '../../functions/stores/dynamo-run-store.js';
 import { S3ArtifactStore } from '../../functions/stores/s3-artifact-store.js';
+import { readManifest } from '../../functions/workspaces/manifest.js';
 import { type LocalStack, startLocalStack } from '../../local/emulators.js';
 import { buildPipelineFile } from '../../statemachines/build.js';
 import { type FakeAwsJsonServer, startFakeAwsJsonServer } from '../support/fake-aws-json-server.js';
+import { tarGz, zip } from '../unit/functions/workspaces/archive-builders.js';
 
 // The three control-plane Lambda handlers, as the CDK stack deploys them: configured from the
 // environment, with real SDK clients pointed at the local stack (S3, DynamoDB) and at loopback
@@ -37,8 +40,17 @@ const context = {
   getRemainingTimeInMillis: () => 30_000,
 };
 
-/** An API Gateway REST proxy event, as the RunApi construct's proxy integration sends it. */
-function restEvent(method: string, path: string, options: { body?: string; contentType?: string } = {}) {
+/** What a test sends the API: a text body, or bytes that API Gateway passes base64-encoded. */
+interface ApiRequest {
+  readonly body?: string | Buffer;
+  readonly contentType?: string;
+}
+
+/**
+ * An API Gateway REST proxy event, as the RunApi construct's proxy integration sends it: a body of
+ * one of its binary media types arrives base64-encoded.
+ */
+function restEvent(method: string, path: string, options: ApiRequest = {}) {
   const headers = {
     Authorization: `Bearer ${KEY}`,
     ...(options.contentType ? { 'Content-Type': options.contentType } : {}),
@@ -65,12 +77,12 @@ function restEvent(method: string, path: string, options: { body?: string; conte
       identity: { sourceIp: '127.0.0.1' },
       authorizer: { tenantId: 'acme' },
     },
-    body: options.body ?? null,
-    isBase64Encoded: false,
+    body: Buffer.isBuffer(options.body) ? options.body.toString('base64') : (options.body ?? null),
+    isBase64Encoded: Buffer.isBuffer(options.body),
   };
 }
 
-async function callApi(method: string, path: string, options: { body?: string; contentType?: string } = {}) {
+async function callApi(method: string, path: string, options: ApiRequest = {}) {
   const reply = (await handlers.api(restEvent(method, path, options), context)) as {
     statusCode: number;
     body: string;
@@ -238,5 +250,80 @@ describe('the control-plane Lambda handlers', () => {
     });
     expect(String(create?.input.definition)).toContain(STEP_RUNNER);
     expect(String(create?.input.definition)).not.toContain('${');
+  });
+
+  it('store a zip uploaded base64-encoded through API Gateway as a workspace, and start a run on it', async () => {
+    // Prepare
+    const archive = await zip([
+      { name: 'README.md', content: '# median\n' },
+      { name: 'src/median.js', content: 'export const median = (xs) => xs[0];\n' },
+    ]);
+
+    // Act
+    const uploaded = await callApi('POST', '/v1/workspaces', {
+      body: archive,
+      contentType: 'application/zip',
+    });
+    const { workspaceId } = uploaded.body as { workspaceId: string };
+    const started = await callApi('POST', '/v1/pipelines/chain/runs', {
+      body: JSON.stringify({ workspaceId }),
+      contentType: 'application/json',
+    });
+    const { runId } = started.body as { runId: string };
+
+    // Assess
+    expect(uploaded).toMatchObject({ status: 201, body: { files: 2, skipped: [] } });
+    const manifest = await readManifest(
+      new S3ArtifactStore(stack.clients.s3, stack.bucket),
+      'acme',
+      workspaceId,
+    );
+    expect(manifest.files.map((file) => file.path)).toEqual(['README.md', 'src/median.js']);
+    expect(started.status).toBe(201);
+    const start = sfn.calls.find((call) => call.operation === 'StartExecution' && call.input.name === runId);
+    expect(JSON.parse(String(start?.input.input))).toMatchObject({ run: { runId, workspaceId } });
+  });
+
+  it('start a run on the archive an inbox request names, read from S3 as bytes', async () => {
+    // Prepare
+    const archive = await tarGz([
+      { name: 'repo/README.md', content: '# inbox\n' },
+      { name: 'repo/src/a.js', content: 'a\n' },
+    ]);
+    const inbox = artifactKeys.inbox('acme');
+    await stack.clients.s3.send(
+      new PutObjectCommand({ Bucket: stack.bucket, Key: `${inbox}repo.tar.gz`, Body: archive }),
+    );
+    const request = Buffer.from(JSON.stringify({ pipeline: 'chain', archive: 'repo.tar.gz' }));
+    const put = await stack.clients.s3.send(
+      new PutObjectCommand({ Bucket: stack.bucket, Key: `${inbox}inbox-req.json`, Body: request }),
+    );
+    const event = {
+      ...ENVELOPE,
+      id: 'evt-s3-1',
+      source: 'aws.s3',
+      'detail-type': 'Object Created',
+      detail: {
+        version: '0',
+        bucket: { name: stack.bucket },
+        object: { key: `${inbox}inbox-req.json`, size: request.byteLength, etag: put.ETag },
+        'request-id': 'request-1',
+        requester: '123456789012',
+        reason: 'PutObject',
+      },
+    };
+
+    // Act
+    const outcome = await handlers.trigger(event, context);
+
+    // Assess
+    expect(outcome).toBe('started');
+    const { runs } = await new DynamoRunStore(stack.clients.dynamo, stack.tables).listRuns('acme', {
+      limit: 1,
+    });
+    const workspaceId = runs[0]?.workspaceId ?? '';
+    const artifacts = new S3ArtifactStore(stack.clients.s3, stack.bucket);
+    const manifest = await readManifest(artifacts, 'acme', workspaceId);
+    expect(manifest.files.map((file) => file.path)).toEqual(['README.md', 'src/a.js']);
   });
 });

@@ -22,14 +22,15 @@ const ERROR_TYPES: Readonly<Record<number, string>> = {
 /** The Anthropic Messages API wire protocol: `POST /v1/messages`. */
 const anthropicProtocol: FakeProtocol = {
   route: /^POST \/v1\/messages$/,
-  reply(behaviour, request) {
-    return behaviour.kind === 'ok' ? messageReply(behaviour, request) : errorReply(behaviour);
+  reply(behaviour, request, index) {
+    return behaviour.kind === 'ok' ? messageReply(behaviour, request, index) : errorReply(behaviour);
   },
 };
 
 /**
  * Starts a loopback fake of the Anthropic Messages API for the real `@anthropic-ai/sdk`: pass its
- * `url` as `baseURL`, queue behaviours with `enqueue(fake.ok('hi'), fake.status(529))`.
+ * `url` as `baseURL`, queue behaviours with `enqueue(fake.ok('hi'), fake.status(529))`, or a turn
+ * calling tools with `fake.toolCalls([{ name: 'Read', input: { file_path: 'a.ts' } }])`.
  *
  * @example
  * const server = await startFakeAnthropicServer();
@@ -39,9 +40,13 @@ export function startFakeAnthropicServer(): Promise<FakeProviderServer> {
   return startFakeProviderServer(anthropicProtocol);
 }
 
-function messageReply(behaviour: OkBehaviour, request: RecordedRequest) {
+/**
+ * A `message` reply. A tool call without an id gets `toolu_fake_{request}_{index}`, so ids are
+ * unique over the server's life, as the API's are over a conversation.
+ */
+function messageReply(behaviour: OkBehaviour, request: RecordedRequest, requestIndex: number) {
   const texts = typeof behaviour.text === 'string' ? [behaviour.text] : behaviour.text;
-  const { usage } = behaviour;
+  const { usage, toolCalls = [] } = behaviour;
   return {
     status: 200,
     headers: { 'request-id': 'req_fake' },
@@ -50,8 +55,17 @@ function messageReply(behaviour: OkBehaviour, request: RecordedRequest) {
       type: 'message',
       role: 'assistant',
       model: modelOf(request),
-      content: texts.map((text) => ({ type: 'text', text, citations: null })),
-      stop_reason: 'end_turn',
+      content: [
+        ...texts.map((text) => ({ type: 'text', text, citations: null })),
+        ...toolCalls.map((call, index) => ({
+          type: 'tool_use',
+          id: call.id ?? `toolu_fake_${requestIndex}_${index}`,
+          name: call.name,
+          input: call.input,
+          caller: { type: 'direct' },
+        })),
+      ],
+      stop_reason: toolCalls.length > 0 ? 'tool_use' : 'end_turn',
       stop_sequence: null,
       usage: {
         input_tokens: usage.inputTokens,

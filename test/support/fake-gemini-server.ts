@@ -32,7 +32,8 @@ const geminiProtocol: FakeProtocol = {
 
 /**
  * Starts a loopback fake of the Gemini API for the real `@google/genai`: pass its `url` as
- * `baseUrl`, queue behaviours with `enqueue(fake.ok('hi'), fake.status(503))`.
+ * `baseUrl`, queue behaviours with `enqueue(fake.ok('hi'), fake.status(503))`, or a turn calling
+ * functions with `fake.toolCalls([{ name: 'Read', input: { file_path: 'a.ts' } }])`.
  *
  * @example
  * const server = await startFakeGeminiServer();
@@ -42,8 +43,12 @@ export function startFakeGeminiServer(): Promise<FakeProviderServer> {
   return startFakeProviderServer(geminiProtocol);
 }
 
+/** A reply of one candidate; a tool call without an id is sent without one, as Gemini 2.5 does. */
 function generateContentReply(behaviour: OkBehaviour, request: RecordedRequest) {
   const texts = typeof behaviour.text === 'string' ? [behaviour.text] : behaviour.text;
+  const calls = (behaviour.toolCalls ?? []).map(({ id, name, input }) => ({
+    functionCall: { ...(id === undefined ? {} : { id }), name, args: input },
+  }));
   const { inputTokens, outputTokens, cachedInputTokens = 0, thoughtTokens = 0 } = behaviour.usage;
   const promptTokenCount = inputTokens + cachedInputTokens;
   return {
@@ -51,7 +56,7 @@ function generateContentReply(behaviour: OkBehaviour, request: RecordedRequest) 
     body: {
       candidates: [
         {
-          content: { role: 'model', parts: texts.map((text) => ({ text })) },
+          content: { role: 'model', parts: [...texts.map((text) => ({ text })), ...calls] },
           finishReason: 'STOP',
           index: 0,
         },

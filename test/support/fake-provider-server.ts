@@ -23,11 +23,23 @@ export interface FakeStatusOptions {
   readonly reason?: string;
 }
 
-/** A successful reply. */
+/** A tool call a fake's reply asks for, as a test scripts it. */
+export interface FakeToolCall {
+  readonly name: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  /**
+   * The call's id on the wire. Anthropic always gives one, so its fake makes one up when absent;
+   * the Gemini API may give none, so its fake then sends none.
+   */
+  readonly id?: string;
+}
+
+/** A successful reply: text blocks (parts), then the tool calls, if any. */
 export interface OkBehaviour {
   readonly kind: 'ok';
   readonly text: string | readonly string[];
   readonly usage: FakeUsage;
+  readonly toolCalls?: readonly FakeToolCall[];
 }
 
 /** An error reply. */
@@ -49,6 +61,14 @@ export const fake = {
   /** A successful reply; an array of texts becomes several text blocks (parts). */
   ok(text: string | readonly string[], usage: FakeUsage = { inputTokens: 12, outputTokens: 5 }): OkBehaviour {
     return { kind: 'ok', text, usage };
+  },
+  /** A model turn that calls tools, after `text` when given (`tool_use` blocks, `functionCall` parts). */
+  toolCalls(
+    toolCalls: readonly FakeToolCall[],
+    options: { readonly text?: string; readonly usage?: FakeUsage } = {},
+  ): OkBehaviour {
+    const { text, usage = { inputTokens: 12, outputTokens: 5 } } = options;
+    return { kind: 'ok', text: text === undefined ? [] : [text], usage, toolCalls };
   },
   /** An error reply with this HTTP status, in the provider's error body shape. */
   status(status: number, options: FakeStatusOptions = {}): StatusBehaviour {
@@ -100,7 +120,8 @@ export interface FakeProviderServer {
 export interface FakeProtocol {
   /** Requests whose `METHOD path` does not match get a 404 in the provider's shape. */
   readonly route: RegExp;
-  reply(behaviour: OkBehaviour | StatusBehaviour, request: RecordedRequest): FakeReply;
+  /** `index` is the request's place among those the server received, from 0 (for made-up ids). */
+  reply(behaviour: OkBehaviour | StatusBehaviour, request: RecordedRequest, index: number): FakeReply;
 }
 
 const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key']);
@@ -118,9 +139,9 @@ export async function startFakeProviderServer(protocol: FakeProtocol): Promise<F
 
   const server = createServer(async (incoming, response) => {
     const request = await record(incoming);
-    requests.push(request);
+    const index = requests.push(request) - 1;
     if (!protocol.route.test(`${request.method} ${request.path}`)) {
-      send(response, protocol.reply(fake.status(404), request));
+      send(response, protocol.reply(fake.status(404), request, index));
       return;
     }
     const behaviour = queue.shift() ?? fake.ok('ok');
@@ -129,7 +150,7 @@ export async function startFakeProviderServer(protocol: FakeProtocol): Promise<F
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"id": "broken", "content": [');
       return;
     }
-    send(response, behaviour.kind === 'raw' ? behaviour.reply : protocol.reply(behaviour, request));
+    send(response, behaviour.kind === 'raw' ? behaviour.reply : protocol.reply(behaviour, request, index));
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { IdempotencyKeySchema, RunInputSchema } from '../../runs/request-schemas.js';
+import { IdempotencyKeySchema, RunInputSchema, WorkspaceIdSchema } from '../../runs/request-schemas.js';
 import { startPipelineRun } from '../../runs/start-pipeline-run.js';
 import type { ApiDeps, ApiEnv } from '../deps.js';
 import { BadRequestError } from '../errors.js';
@@ -10,6 +10,9 @@ const StartRunBodySchema = z
     input: RunInputSchema.optional().meta({ example: { topic: 'tides' } }),
     idempotencyKey: IdempotencyKeySchema.optional().describe(
       'Requests with the same key start one run; also accepted as the Idempotency-Key header',
+    ),
+    workspaceId: WorkspaceIdSchema.optional().describe(
+      'The repository the run works on, as POST /v1/workspaces returned it',
     ),
   })
   .openapi('StartRun');
@@ -23,7 +26,8 @@ const startRun = createRoute({
     'same idempotency key returns the same run (header Idempotent-Replayed: true), also when the requests are ' +
     'concurrent; the same key with a different input is a 422. While the first request with a key is still ' +
     'starting its run, a repeat is a 409 IDEMPOTENCY_IN_PROGRESS with Retry-After; a first request that died ' +
-    'before recording its run no longer holds the key once that time has passed.',
+    'before recording its run no longer holds the key once that time has passed. A workspaceId names a ' +
+    'repository uploaded with POST /v1/workspaces; an unknown one is a 404 WORKSPACE_NOT_FOUND.',
   request: {
     params: PipelineParamsSchema,
     headers: z.object({ 'idempotency-key': IdempotencyKeySchema.optional() }),
@@ -55,6 +59,7 @@ export function registerStartRunRoute(app: OpenAPIHono<ApiEnv>, deps: ApiDeps): 
         pipeline: name,
         input: body.input ?? {},
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        ...(body.workspaceId === undefined ? {} : { workspaceId: body.workspaceId }),
       },
       deps,
     );

@@ -109,8 +109,7 @@ export function findIsolationViolations(template: TemplateJson, scope: Isolation
           report(`S3 object grant outside tenants/${tenantId}/`);
       }
       if (buckets.some((id) => resource === `<${id}.Arn>`) && actions.includes('s3:ListBucket')) {
-        if (!conditions.includes(`"tenants/${tenantId}/*"`))
-          report('s3:ListBucket without the tenant prefix');
+        if (!listsUnderTenant(statement, tenantId)) report('s3:ListBucket without the tenant prefix');
       }
       if (
         tenantLedTables.some((id) => resource.startsWith(`<${id}.Arn>`)) &&
@@ -235,6 +234,12 @@ function render(value: unknown, resources: TemplateJson['Resources']): string {
     return parts.map((part) => render(part, resources)).join(separator);
   }
   return JSON.stringify(value);
+}
+
+/** Whether a ListBucket statement lists only under the tenant's prefix (all of it, or folders of it). */
+function listsUnderTenant(statement: Statement, tenantId: string): boolean {
+  const prefixes = [statement.Condition?.StringLike?.['s3:prefix'] ?? []].flat();
+  return prefixes.length > 0 && prefixes.every((prefix) => String(prefix).startsWith(`tenants/${tenantId}/`));
 }
 
 function hasLeadingKeysFence(statement: Statement, tenantId: string): boolean {

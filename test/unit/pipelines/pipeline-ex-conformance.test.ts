@@ -28,8 +28,8 @@ const EXPECTED: Readonly<Record<string, readonly [typeof LOADS | IssueCode, stri
     'workspace_dir and checkpoint_enabled, accepted for compatibility',
   ],
   'test/fixtures/workflows/complex_workflow.yaml': [
-    LOADS,
-    'five-step chain; output_to_file, defaults.output_dir',
+    'INVALID_VALUE',
+    'claude_options.allowed_tools lists Bash, which agent steps do not run',
   ],
   'test/fixtures/workflows/simple_workflow.yaml': [LOADS, 'checkpoint and workspace settings'],
   'examples/claude_smart_simple_live.yaml': [LOADS, 'gemini only; defaults.claude_preset accepted'],

@@ -31,10 +31,12 @@ describe('the run API app', () => {
       '/v1/runs/{runId}/cancel': ['post'],
       '/v1/runs/{runId}/redrive': ['post'],
       '/v1/runs/{runId}/feedback': ['post'],
+      '/v1/workspaces': ['post'],
+      '/v1/runs/{runId}/patch': ['get'],
     });
     expect(doc.components.securitySchemes).toEqual({ ApiKey: expect.objectContaining({ scheme: 'bearer' }) });
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Error', 'Run', 'StartRun', 'Artifact']),
+      expect.arrayContaining(['Error', 'Run', 'StartRun', 'Artifact', 'Workspace']),
     );
   });
 

@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CompletionRequest } from '../../../../functions/ports/provider.js';
+import type { CompletionRequest, ToolDefinition } from '../../../../functions/ports/provider.js';
 import { AnthropicProvider } from '../../../../functions/providers/anthropic-provider.js';
 import { ErrorName } from '../../../../pipelines/contract/errors.js';
 import { startFakeAnthropicServer } from '../../../support/fake-anthropic-server.js';
@@ -19,6 +19,12 @@ const REQUEST: CompletionRequest = {
   topP: 0.9,
   topK: 40,
   timeoutMs: 5_000,
+};
+
+const READ_TOOL: ToolDefinition = {
+  name: 'Read',
+  description: 'Reads a file of the workspace.',
+  inputSchema: { type: 'object', properties: { file_path: { type: 'string' } }, required: ['file_path'] },
 };
 
 describe('AnthropicProvider', () => {
@@ -167,5 +173,154 @@ describe('AnthropicProvider', () => {
     // Assess
     await expect(call).rejects.toMatchObject({ name: ErrorName.ProviderOverloaded });
     expect(server.requests).toHaveLength(1);
+  });
+
+  describe('with tools', () => {
+    it('sends the tools and parses the tool_use blocks of the reply into tool calls', async () => {
+      // Prepare
+      const provider = new AnthropicProvider({ apiKey: API_KEY, baseURL: server.url });
+      server.enqueue(
+        fake.toolCalls(
+          [
+            { id: 'toolu_01', name: 'Read', input: { file_path: 'src/a.ts' } },
+            { id: 'toolu_02', name: 'Read', input: { file_path: 'src/b.ts' } },
+          ],
+          { text: 'Reading both files.' },
+        ),
+      );
+
+      // Act
+      const result = await provider.complete({ ...REQUEST, tools: [READ_TOOL], turn: 1 });
+
+      // Assess
+      const body = server.requests[0]?.body as Record<string, unknown>;
+      expect(body.tools).toEqual([
+        {
+          name: 'Read',
+          description: 'Reads a file of the workspace.',
+          input_schema: {
+            type: 'object',
+            properties: { file_path: { type: 'string' } },
+            required: ['file_path'],
+          },
+        },
+      ]);
+      expect(body.messages).toEqual([{ role: 'user', content: 'Plan the refactor' }]);
+      expect(result).toMatchObject({
+        text: 'Reading both files.',
+        stopReason: 'tool_use',
+        toolCalls: [
+          { id: 'toolu_01', name: 'Read', input: { file_path: 'src/a.ts' } },
+          { id: 'toolu_02', name: 'Read', input: { file_path: 'src/b.ts' } },
+        ],
+      });
+    });
+
+    it('sends the next turn with each tool result paired to its tool_use, errors marked', async () => {
+      // Prepare
+      const provider = new AnthropicProvider({ apiKey: API_KEY, baseURL: server.url });
+      server.enqueue(
+        fake.toolCalls([
+          { name: 'Read', input: { file_path: 'src/a.ts' } },
+          { name: 'Read', input: { file_path: '../secret' } },
+        ]),
+        fake.ok('Done: a.ts exports one function.'),
+      );
+      const first = await provider.complete({ ...REQUEST, tools: [READ_TOOL], turn: 1 });
+      const [ok, refused] = first.toolCalls ?? [];
+      if (!ok || !refused) expect.fail('expected two tool calls');
+
+      // Act
+      const second = await provider.complete({
+        ...REQUEST,
+        tools: [READ_TOOL],
+        turn: 2,
+        agentTurns: [
+          {
+            text: first.text,
+            toolCalls: first.toolCalls ?? [],
+            toolResults: [
+              { callId: ok.id, name: 'Read', content: 'export const a = 1;', isError: false },
+              { callId: refused.id, name: 'Read', content: 'outside the workspace', isError: true },
+            ],
+          },
+        ],
+      });
+
+      // Assess: the assistant turn has no empty text block, and ids pair calls with results
+      const body = server.requests[1]?.body as Record<string, unknown>;
+      expect(ok.id).not.toBe(refused.id);
+      expect(body.messages).toEqual([
+        { role: 'user', content: 'Plan the refactor' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'tool_use', id: ok.id, name: 'Read', input: { file_path: 'src/a.ts' } },
+            { type: 'tool_use', id: refused.id, name: 'Read', input: { file_path: '../secret' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: ok.id, content: 'export const a = 1;', is_error: false },
+            {
+              type: 'tool_result',
+              tool_use_id: refused.id,
+              content: 'outside the workspace',
+              is_error: true,
+            },
+          ],
+        },
+      ]);
+      expect(second.text).toBe('Done: a.ts exports one function.');
+      expect(second.stopReason).toBe('end_turn');
+      expect(second.toolCalls).toBeUndefined();
+    });
+
+    it("sends the model's text before its tool calls in a later turn", async () => {
+      // Prepare
+      const provider = new AnthropicProvider({ apiKey: API_KEY, baseURL: server.url });
+      const call = { id: 'toolu_9', name: 'Read', input: { file_path: 'a.ts' } };
+
+      // Act
+      await provider.complete({
+        ...REQUEST,
+        tools: [READ_TOOL],
+        turn: 2,
+        agentTurns: [
+          {
+            text: 'Let me look.',
+            toolCalls: [call],
+            toolResults: [{ callId: 'toolu_9', name: 'Read', content: 'x', isError: false }],
+          },
+        ],
+      });
+
+      // Assess
+      const body = server.requests[0]?.body as { messages: { content: unknown }[] };
+      expect(body.messages[1]?.content).toEqual([
+        { type: 'text', text: 'Let me look.' },
+        { type: 'tool_use', ...call },
+      ]);
+    });
+
+    it('maps a tool_use block without an input to Provider.InvalidResponse', async () => {
+      // Prepare
+      const provider = new AnthropicProvider({ apiKey: API_KEY, baseURL: server.url });
+      server.enqueue(
+        fake.raw(200, {
+          model: 'claude-haiku-4-5',
+          content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read' }],
+          stop_reason: 'tool_use',
+          usage: { input_tokens: 1, output_tokens: 1 },
+        }),
+      );
+
+      // Act
+      const call = provider.complete({ ...REQUEST, tools: [READ_TOOL], turn: 1 });
+
+      // Assess
+      await expect(call).rejects.toMatchObject({ name: ErrorName.ProviderInvalidResponse });
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { GoogleGenAI } from '@google/genai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CompletionRequest } from '../../../../functions/ports/provider.js';
+import type { CompletionRequest, ToolDefinition } from '../../../../functions/ports/provider.js';
 import { GeminiProvider } from '../../../../functions/providers/gemini-provider.js';
 import { ErrorName } from '../../../../pipelines/contract/errors.js';
 import { startFakeGeminiServer } from '../../../support/fake-gemini-server.js';
@@ -19,6 +19,17 @@ const REQUEST: CompletionRequest = {
   topP: 0.9,
   topK: 40,
   timeoutMs: 5_000,
+};
+
+const READ_TOOL: ToolDefinition = {
+  name: 'Read',
+  description: 'Reads a file of the workspace.',
+  inputSchema: {
+    type: 'object',
+    properties: { file_path: { type: 'string', minLength: 1 } },
+    required: ['file_path'],
+    additionalProperties: false,
+  },
 };
 
 describe('GeminiProvider', () => {
@@ -147,5 +158,176 @@ describe('GeminiProvider', () => {
     // Assess
     await expect(call).rejects.toMatchObject({ name: ErrorName.ProviderOverloaded });
     expect(server.requests).toHaveLength(1);
+  });
+
+  describe('with tools', () => {
+    it('declares the tools with their JSON Schemas and makes up stable ids for calls without one', async () => {
+      // Prepare
+      const provider = new GeminiProvider({ apiKey: API_KEY, baseUrl: server.url });
+      const calls = [
+        { name: 'Read', input: { file_path: 'src/a.ts' } },
+        { name: 'Read', input: { file_path: 'src/b.ts' } },
+      ];
+      server.enqueue(fake.toolCalls(calls, { text: 'Reading both.' }), fake.toolCalls(calls));
+
+      // Act
+      const first = await provider.complete({ ...REQUEST, tools: [READ_TOOL], turn: 1 });
+      const retried = await provider.complete({ ...REQUEST, tools: [READ_TOOL], turn: 1 });
+
+      // Assess: the schema is sent whole, unsupported-by-OpenAPI keywords included
+      const body = server.requests[0]?.body as { tools?: unknown };
+      expect(body.tools).toEqual([
+        {
+          functionDeclarations: [
+            {
+              name: 'Read',
+              description: 'Reads a file of the workspace.',
+              parametersJsonSchema: READ_TOOL.inputSchema,
+            },
+          ],
+        },
+      ]);
+      expect(first).toMatchObject({
+        text: 'Reading both.',
+        toolCalls: [
+          { id: 'call_1_0', name: 'Read', input: { file_path: 'src/a.ts' } },
+          { id: 'call_1_1', name: 'Read', input: { file_path: 'src/b.ts' } },
+        ],
+      });
+      expect(retried.toolCalls).toEqual(first.toolCalls);
+    });
+
+    it('keeps the ids the API gives', async () => {
+      // Prepare
+      const provider = new GeminiProvider({ apiKey: API_KEY, baseUrl: server.url });
+      server.enqueue(fake.toolCalls([{ id: 'fc-7', name: 'Read', input: { file_path: 'a.ts' } }]));
+
+      // Act
+      const result = await provider.complete({ ...REQUEST, tools: [READ_TOOL], turn: 1 });
+
+      // Assess
+      expect(result.toolCalls).toEqual([{ id: 'fc-7', name: 'Read', input: { file_path: 'a.ts' } }]);
+    });
+
+    it('sends the next turn with a function response per call, an error as {error}', async () => {
+      // Prepare
+      const provider = new GeminiProvider({ apiKey: API_KEY, baseUrl: server.url });
+      server.enqueue(
+        fake.toolCalls([
+          { name: 'Read', input: { file_path: 'src/a.ts' } },
+          { name: 'Read', input: { file_path: '../secret' } },
+        ]),
+        fake.ok('Done: a.ts exports one function.'),
+      );
+      const first = await provider.complete({ ...REQUEST, tools: [READ_TOOL], turn: 1 });
+      const [ok, refused] = first.toolCalls ?? [];
+      if (!ok || !refused) expect.fail('expected two tool calls');
+
+      // Act
+      const second = await provider.complete({
+        ...REQUEST,
+        tools: [READ_TOOL],
+        turn: 2,
+        agentTurns: [
+          {
+            text: '',
+            toolCalls: first.toolCalls ?? [],
+            toolResults: [
+              { callId: ok.id, name: 'Read', content: 'export const a = 1;', isError: false },
+              { callId: refused.id, name: 'Read', content: 'outside the workspace', isError: true },
+            ],
+          },
+        ],
+      });
+
+      // Assess: made-up ids stay on this side; the API pairs by order and name
+      const body = server.requests[1]?.body as { contents?: unknown };
+      expect(body.contents).toEqual([
+        { role: 'user', parts: [{ text: 'Summarize the diff' }] },
+        {
+          role: 'model',
+          parts: [
+            { functionCall: { name: 'Read', args: { file_path: 'src/a.ts' } } },
+            { functionCall: { name: 'Read', args: { file_path: '../secret' } } },
+          ],
+        },
+        {
+          role: 'user',
+          parts: [
+            { functionResponse: { name: 'Read', response: { output: 'export const a = 1;' } } },
+            { functionResponse: { name: 'Read', response: { error: 'outside the workspace' } } },
+          ],
+        },
+      ]);
+      expect(second.text).toBe('Done: a.ts exports one function.');
+      expect(second.toolCalls).toBeUndefined();
+    });
+
+    it("sends back the API's own ids and the model's text before its calls", async () => {
+      // Prepare
+      const provider = new GeminiProvider({ apiKey: API_KEY, baseUrl: server.url });
+
+      // Act
+      await provider.complete({
+        ...REQUEST,
+        tools: [READ_TOOL],
+        turn: 2,
+        agentTurns: [
+          {
+            text: 'Let me look.',
+            toolCalls: [{ id: 'fc-7', name: 'Read', input: { file_path: 'a.ts' } }],
+            toolResults: [{ callId: 'fc-7', name: 'Read', content: 'x', isError: false }],
+          },
+        ],
+      });
+
+      // Assess
+      const body = server.requests[0]?.body as { contents: unknown[] };
+      expect(body.contents.slice(1)).toEqual([
+        {
+          role: 'model',
+          parts: [
+            { text: 'Let me look.' },
+            { functionCall: { id: 'fc-7', name: 'Read', args: { file_path: 'a.ts' } } },
+          ],
+        },
+        {
+          role: 'user',
+          parts: [{ functionResponse: { id: 'fc-7', name: 'Read', response: { output: 'x' } } }],
+        },
+      ]);
+    });
+
+    it('leaves thoughts out of the text', async () => {
+      // Prepare
+      const provider = new GeminiProvider({ apiKey: API_KEY, baseUrl: server.url });
+      server.enqueue(
+        fake.raw(200, {
+          candidates: [
+            {
+              content: {
+                role: 'model',
+                parts: [
+                  { text: 'I should read it.', thought: true },
+                  { text: 'Reading.' },
+                  { functionCall: { name: 'Read', args: { file_path: 'a.ts' } } },
+                ],
+              },
+              finishReason: 'STOP',
+            },
+          ],
+          usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2 },
+        }),
+      );
+
+      // Act
+      const result = await provider.complete({ ...REQUEST, tools: [READ_TOOL], turn: 1 });
+
+      // Assess
+      expect(result).toMatchObject({
+        text: 'Reading.',
+        toolCalls: [{ id: 'call_1_0', name: 'Read', input: { file_path: 'a.ts' } }],
+      });
+    });
   });
 });

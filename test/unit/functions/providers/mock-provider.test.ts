@@ -2,9 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CompletionRequest } from '../../../../functions/ports/provider.js';
+import type { AgentTurn, CompletionRequest } from '../../../../functions/ports/provider.js';
 import { MockProvider } from '../../../../functions/providers/mock-provider.js';
 import { loadMockScript, MOCK_ERRORS } from '../../../../functions/providers/mock-script.js';
+import { ErrorName } from '../../../../pipelines/contract/errors.js';
 
 const REQUEST: CompletionRequest = {
   stepId: 'plan',
@@ -202,4 +203,110 @@ describe('MockProvider with a script', () => {
       expect(retried.text).toBe('recovered');
     },
   );
+});
+
+describe('MockProvider in an agent loop', () => {
+  const AGENT: CompletionRequest = {
+    ...REQUEST,
+    tools: [{ name: 'Edit', description: 'Edits a file.', inputSchema: { type: 'object' } }],
+    turn: 1,
+  };
+
+  /** The turn a runner would record after `result`, each call answered `ok`. */
+  function turnAfter(result: { text: string; toolCalls?: AgentTurn['toolCalls'] }): AgentTurn {
+    const toolCalls = result.toolCalls ?? [];
+    const toolResults = toolCalls.map((call) => ({
+      callId: call.id,
+      name: call.name,
+      content: 'ok',
+      isError: false,
+    }));
+    return { text: result.text, toolCalls, toolResults };
+  }
+
+  it('answers a $tool_calls turn with those calls, then the next response in the next turn', async () => {
+    // Prepare
+    const provider = await providerWithScript(
+      [
+        'plan:',
+        '  - $tool_calls:',
+        '      - {name: Edit, input: {file_path: a.ts, old_string: x, new_string: y}}',
+        '      - {name: Edit, input: {file_path: b.ts, old_string: x, new_string: y}}',
+        '  - $tool_calls: [{name: Read, input: {file_path: a.ts}}]',
+        '  - refactored',
+        '',
+      ].join('\n'),
+    );
+
+    // Act
+    const first = await provider.complete(AGENT);
+    // Each turn is a new attempt of the step, as the step runner numbers them
+    const second = await provider.complete({ ...AGENT, attempt: 2, turn: 2, agentTurns: [turnAfter(first)] });
+    const third = await provider.complete({
+      ...AGENT,
+      attempt: 3,
+      turn: 3,
+      agentTurns: [turnAfter(first), turnAfter(second)],
+    });
+
+    // Assess: ids count over the conversation, so they pair each result with one call
+    expect(first).toMatchObject({
+      text: '',
+      stopReason: 'tool_use',
+      toolCalls: [
+        { id: 'mock_1', name: 'Edit', input: { file_path: 'a.ts', old_string: 'x', new_string: 'y' } },
+        { id: 'mock_2', name: 'Edit', input: { file_path: 'b.ts', old_string: 'x', new_string: 'y' } },
+      ],
+    });
+    expect(first.usage.outputTokens).toBeGreaterThan(0);
+    expect(second.toolCalls).toEqual([{ id: 'mock_3', name: 'Read', input: { file_path: 'a.ts' } }]);
+    expect(third).toMatchObject({ text: 'refactored', stopReason: 'end_turn' });
+    expect(third.toolCalls).toBeUndefined();
+  });
+
+  it('counts a retried turn as a model call: $error, then $tool_calls, then text', async () => {
+    // Prepare
+    const provider = await providerWithScript(
+      'plan:\n  - {$error: rate_limit}\n  - $tool_calls: [{name: Edit, input: {file_path: a.ts}}]\n  - done\n',
+    );
+
+    // Act: turn 1 is throttled in attempt 1, retried in attempt 2, and turn 2 is attempt 3
+    const throttled = provider.complete(AGENT);
+    const retried = await provider.complete({ ...AGENT, attempt: 2 });
+    const next = await provider.complete({ ...AGENT, attempt: 3, turn: 2, agentTurns: [turnAfter(retried)] });
+
+    // Assess
+    await expect(throttled).rejects.toMatchObject({
+      name: ErrorName.ProviderRateLimited,
+      message: expect.stringContaining('for step "plan" attempt 1 turn 1'),
+    });
+    expect(retried.toolCalls).toEqual([{ id: 'mock_1', name: 'Edit', input: { file_path: 'a.ts' } }]);
+    expect(next.text).toBe('done');
+  });
+
+  it('refuses $tool_calls for a call that is not an agent turn', async () => {
+    // Prepare
+    const provider = await providerWithScript('plan:\n  - $tool_calls: [{name: Edit, input: {}}]\n');
+
+    // Act
+    const call = provider.complete(REQUEST);
+
+    // Assess
+    await expect(call).rejects.toMatchObject({
+      name: ErrorName.ProviderInvalidRequest,
+      message: expect.stringContaining('step "plan" attempt 1 for tool calls, but the step is not an agent'),
+    });
+  });
+
+  it('makes no tool calls without a script', async () => {
+    // Prepare
+    const provider = new MockProvider();
+
+    // Act
+    const result = await provider.complete(AGENT);
+
+    // Assess
+    expect(result.text).toMatch(/^\[mock claude-sonnet-4-5\] [0-9a-f]{12} Plan the refactor/);
+    expect(result.toolCalls).toBeUndefined();
+  });
 });

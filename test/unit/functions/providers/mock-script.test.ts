@@ -81,6 +81,86 @@ describe('loadMockScript', () => {
     ]);
   });
 
+  it('reads tool-call turns', async () => {
+    // Prepare
+    const path = await writeScript(
+      'agent.mock.yaml',
+      [
+        'fix:',
+        '  - $tool_calls:',
+        '      - {name: Read, input: {file_path: src/median.js}}',
+        '      - {name: Grep, input: {pattern: median}}',
+        '  - fixed',
+        '',
+      ].join('\n'),
+    );
+
+    // Act
+    const script = await loadMockScript(path);
+
+    // Assess
+    expect(script.steps.get('fix')).toEqual([
+      {
+        kind: 'tool_calls',
+        calls: [
+          { name: 'Read', input: { file_path: 'src/median.js' } },
+          { name: 'Grep', input: { pattern: 'median' } },
+        ],
+      },
+      { kind: 'text', text: 'fixed' },
+    ]);
+  });
+
+  it.each([
+    {
+      kind: 'a tool call without a name',
+      text: 'fix:\n  - $tool_calls: [{input: {}}]\n',
+      issue: { line: 2, col: 19, field: 'fix[0].$tool_calls[0].name' },
+      hint: 'a tool call needs a "name"',
+    },
+    {
+      kind: 'a tool call whose input is a list',
+      text: 'fix:\n  - $tool_calls: [{name: Read, input: [a.ts]}]\n',
+      issue: { line: 2, col: 39, field: 'fix[0].$tool_calls[0].input' },
+      hint: 'got a list; write e.g. {file_path: src/a.ts}',
+    },
+    {
+      kind: 'a tool call with an id',
+      text: 'fix:\n  - $tool_calls: [{name: Read, input: {}, id: t1}]\n',
+      issue: { line: 2, col: 43, field: 'fix[0].$tool_calls[0].id' },
+      hint: 'holds only "name" and "input" (the mock gives it its id)',
+    },
+    {
+      kind: 'an empty list of tool calls',
+      text: 'fix:\n  - $tool_calls: []\n',
+      issue: { line: 2, col: 18, field: 'fix[0].$tool_calls' },
+      hint: 'write at least one, or a text answer to end the loop',
+    },
+    {
+      kind: 'tool calls that are not a list',
+      text: 'fix:\n  - $tool_calls: Read\n',
+      issue: { line: 2, col: 18, field: 'fix[0].$tool_calls' },
+      hint: 'got string "Read"',
+    },
+    {
+      kind: 'a tool-calls response with another key',
+      text: 'fix:\n  - {$tool_calls: [{name: Read, input: {}}], text: hi}\n',
+      issue: { line: 2, col: 46, field: 'fix[0].text' },
+      hint: 'holds only "$tool_calls"',
+    },
+  ])('refuses $kind at load, naming the script and the field', async ({ text, issue, hint }) => {
+    // Prepare
+    const path = await writeScript('agent.mock.yaml', text);
+
+    // Act
+    const error = await loadError(path);
+
+    // Assess
+    expect(error.issues).toEqual([expect.objectContaining(issue)]);
+    expect(error.message).toContain(`${path}:${issue.line}:${issue.col}: ${issue.field}: `);
+    expect(error.message).toContain(hint);
+  });
+
   it('names FILE:LINE:COL and lists the valid names for an unknown $error', async () => {
     // Prepare
     const path = await writeScript('bad.yaml', 'plan:\n  - ok\n  - {"$error": rate_limited}\n');

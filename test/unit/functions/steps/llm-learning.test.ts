@@ -92,7 +92,9 @@ describe('an LLM step that is scored and opts in', () => {
     expect(provider.requests[0]?.prompt).toBe('Classify: I was charged twice');
     expect(ref.promptVersion).toMatch(/^spec:/);
     expect(
-      await artifacts.getJson(artifactKeys.attemptExample('golden', runId, 'classify', 1)),
+      await artifacts.getJson(
+        artifactKeys.attemptFile('golden', runId, 'classify', 1, undefined, 'example.json'),
+      ),
     ).toStrictEqual({
       inputs: { ticket: 'I was charged twice' },
       outputs: { category: 'billing' },

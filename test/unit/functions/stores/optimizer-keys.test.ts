@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { artifactKeys } from '../../../../functions/shared/artifact-keys.js';
 import { tableKeys, tenantPartition } from '../../../../functions/stores/table-definitions.js';
+import type { Iteration } from '../../../../pipelines/contract/step-event.js';
 
 /** The key examples the optimizer's pytest checks too (`optimizer/tests/test_keys.py`). */
 const FIXTURE = JSON.parse(
@@ -15,7 +16,8 @@ const BUILDERS: Record<string, (...args: never[]) => unknown> = {
   score: tableKeys.score,
   promptPackVersion: tableKeys.promptPackVersion,
   promptPackPointer: tableKeys.promptPackPointer,
-  attemptExample: artifactKeys.attemptExample,
+  attemptExample: (tenantId: string, runId: string, stepId: string, attempt: number, iteration?: Iteration) =>
+    artifactKeys.attemptFile(tenantId, runId, stepId, attempt, iteration, 'example.json'),
   promptPack: artifactKeys.promptPack,
 };
 

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FilePipelineCatalog } from '../../../../functions/catalog/file-catalog.js';
-import { layeredCatalog } from '../../../../functions/catalog/layered-catalog.js';
 import { PipelineFiles } from '../../../../functions/catalog/pipeline-files.js';
 import { MemoryEventPublisher } from '../../../../functions/events/memory-publisher.js';
 import { cachedBundleLoader } from '../../../../functions/shared/bundle-loader.js';
@@ -9,10 +8,11 @@ import { MemoryArtifactStore } from '../../../../functions/stores/memory-artifac
 import { MemoryRunStore } from '../../../../functions/stores/memory-run-store.js';
 import { startFromPipelineRequested } from '../../../../functions/triggers/event-trigger.js';
 import { type CreatedObject, startFromInboxObject } from '../../../../functions/triggers/inbox-trigger.js';
+import { readManifest } from '../../../../functions/workspaces/manifest.js';
 import { RecordingEngine } from '../../../support/recording-engine.js';
+import { tarGz, upload } from '../workspaces/archive-builders.js';
 
 const EXAMPLES = new PipelineFiles(resolve('pipelines/examples'));
-const FIXTURES = new PipelineFiles(resolve('test/fixtures/api'));
 const BUCKET = 'elexirion-acme-artifacts';
 
 /** Trigger deps for tenant acme over memory stores and a recording engine. */
@@ -29,17 +29,23 @@ function triggerDeps() {
     engine,
     events,
     loadBundle: cachedBundleLoader(artifacts),
-    catalog: layeredCatalog(
-      [EXAMPLES, FIXTURES].map(
-        (files) =>
-          new FilePipelineCatalog(files, (tenantId, pipeline) =>
-            engine.deployStateMachine(`elexirion-${tenantId}-${pipeline}`, {}),
-          ),
-      ),
+    catalog: new FilePipelineCatalog(EXAMPLES, (tenantId, pipeline) =>
+      engine.deployStateMachine(`elexirion-${tenantId}-${pipeline}`, {}),
     ),
     now: () => new Date(),
   };
   return { deps, runs, engine, events, artifacts };
+}
+
+/**
+ * Puts an archive in acme's inbox. The memory store writes text only, so the archive's bytes are
+ * served by its stream read, and a placeholder makes the key exist.
+ */
+async function dropArchive(artifacts: MemoryArtifactStore, name: string, bytes: Buffer): Promise<void> {
+  const key = `tenants/acme/inbox/${name}`;
+  await artifacts.putText(key, 'placeholder', 'application/gzip');
+  const read = artifacts.getStream.bind(artifacts);
+  artifacts.getStream = async (wanted) => (wanted === key ? upload(bytes) : read(wanted));
 }
 
 /** Puts a JSON request in acme's inbox and returns its "Object Created" description. */
@@ -87,41 +93,58 @@ describe('startFromInboxObject', () => {
     expect(engine.started).toHaveLength(2);
   });
 
-  it('passes an archive the request names, uploaded before it, as the input "archive"', async () => {
+  it('stores the archive a request names as a workspace and starts the run on it, once', async () => {
     // Prepare
     const { deps, engine, artifacts, runs } = triggerDeps();
-    await artifacts.putJson('tenants/acme/inbox/batch/code.zip', 'zip bytes');
+    const archive = await tarGz([
+      { name: 'README.md', content: '# a\n' },
+      { name: 'src/a.js', content: 'a\n' },
+    ]);
+    await dropArchive(artifacts, 'batch/repo.tar.gz', archive);
     const object = await dropRequest(artifacts, 'batch/req.json', {
-      pipeline: 'review_archive',
-      archive: 'batch/code.zip',
+      pipeline: 'hello',
+      archive: 'batch/repo.tar.gz',
     });
 
     // Act
-    const outcome = await startFromInboxObject(object, deps);
+    const outcomes = [await startFromInboxObject(object, deps), await startFromInboxObject(object, deps)];
 
     // Assess
-    expect(outcome.outcome).toBe('started');
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual(['started', 'started']);
     expect(engine.started).toHaveLength(1);
-    expect((await runs.listRuns('acme', { limit: 1 })).runs[0]?.inputs).toEqual({
-      archive: `s3://${BUCKET}/tenants/acme/inbox/batch/code.zip`,
-    });
+    const [run] = (await runs.listRuns('acme', { limit: 10 })).runs;
+    expect(run).toMatchObject({ pipeline: 'hello', inputs: {}, workspaceId: expect.any(String) });
+    const manifest = await readManifest(artifacts, 'acme', run?.workspaceId ?? '');
+    expect(manifest.files.map((file) => file.path)).toEqual(['README.md', 'src/a.js']);
   });
 
-  it('refuses an archive for a pipeline that declares no input "archive", naming the field', async () => {
+  it('rejects a request whose archive holds a ".." entry, naming it, storing and starting nothing', async () => {
     // Prepare
-    const { deps, engine, artifacts } = triggerDeps();
-    await artifacts.putJson('tenants/acme/inbox/code.zip', 'zip bytes');
-    const object = await dropRequest(artifacts, 'req.json', { pipeline: 'chain', archive: 'code.zip' });
+    const { deps, engine, events, artifacts } = triggerDeps();
+    await dropArchive(artifacts, 'repo.tar.gz', await tarGz([{ name: '../escape.js', content: 'x' }]));
+    const object = await dropRequest(artifacts, 'req.json', { pipeline: 'hello', archive: 'repo.tar.gz' });
 
     // Act
     const outcome = await startFromInboxObject(object, deps);
 
     // Assess
-    expect(outcome).toMatchObject({
-      outcome: 'rejected',
-      error: { code: 'INVALID_INPUT', details: [{ field: 'input.archive' }] },
-    });
+    expect(outcome).toMatchObject({ outcome: 'rejected', error: { code: 'INVALID_ARCHIVE' } });
+    expect(events.events).toEqual([
+      {
+        detailType: 'PipelineRequestRejected',
+        detail: {
+          tenantId: 'acme',
+          origin: `s3://${BUCKET}/${object.key}`,
+          error: {
+            code: 'INVALID_ARCHIVE',
+            message: expect.stringContaining('../escape.js'),
+            details: [{ field: 'archive', message: expect.stringContaining('../escape.js') }],
+          },
+        },
+      },
+    ]);
     expect(engine.started).toEqual([]);
+    expect(await artifacts.list('tenants/acme/workspaces/')).toEqual([]);
   });
 
   it.each([
