@@ -35,10 +35,15 @@ export interface FieldRule {
   readonly scope?: 'before' | 'loop' | 'while';
 }
 
-/** The prompt fields every LLM step type has: static parts, previous_response parts, Claude system prompts. */
+/**
+ * The prompt fields every LLM step type has: static parts, previous_response parts, workspace_file
+ * paths (a `file` part's path is refused when it holds a template, see `prompt-files.ts`), Claude
+ * system prompts.
+ */
 const LLM_PROMPT: readonly FieldRule[] = [
   { pattern: ['prompt', '*', 'content'], kind: 'template' },
   { pattern: ['prompt', '*', 'step'], kind: 'step' },
+  { pattern: ['prompt', '*', 'path'], kind: 'template' },
   { pattern: ['claude_options', 'system_prompt'], kind: 'template' },
   { pattern: ['claude_options', 'append_system_prompt'], kind: 'template' },
 ];
@@ -63,12 +68,14 @@ export const STEP_FIELDS: Readonly<Record<string, readonly FieldRule[]>> = {
     { pattern: ['tasks', '*', 'prompt'], kind: 'template' },
     { pattern: ['tasks', '*', 'prompt', '*', 'content'], kind: 'template' },
     { pattern: ['tasks', '*', 'prompt', '*', 'step'], kind: 'step' },
+    { pattern: ['tasks', '*', 'prompt', '*', 'path'], kind: 'template' },
     { pattern: ['tasks', '*', 'claude_options', 'system_prompt'], kind: 'template' },
     { pattern: ['tasks', '*', 'claude_options', 'append_system_prompt'], kind: 'template' },
   ],
   parallel_claude: [
     { pattern: ['parallel_tasks', '*', 'prompt', '*', 'content'], kind: 'template' },
     { pattern: ['parallel_tasks', '*', 'prompt', '*', 'step'], kind: 'step' },
+    { pattern: ['parallel_tasks', '*', 'prompt', '*', 'path'], kind: 'template' },
     { pattern: ['parallel_tasks', '*', 'claude_options', 'system_prompt'], kind: 'template' },
     { pattern: ['parallel_tasks', '*', 'claude_options', 'append_system_prompt'], kind: 'template' },
   ],

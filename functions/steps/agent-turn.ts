@@ -129,10 +129,15 @@ async function askModel(turn: Turn, provider: Provider): Promise<AgentReply> {
     await checkBudget(context, agent);
     const sessions = new SessionStore(deps.artifacts, event.run.tenantId, event.run.runId);
     const rendered = await renderStepPrompt(event, spec, deps.artifacts, sessions);
-    sent = { ...(rendered.system ? { system: rendered.system } : {}), prompt: rendered.prompt };
+    sent = {
+      ...(rendered.system ? { system: rendered.system } : {}),
+      prompt: rendered.prompt,
+      ...(rendered.workspaceFiles === undefined ? {} : { workspaceFiles: rendered.workspaceFiles }),
+    };
     result = await provider.complete({
       ...baseRequest(context, spec, model),
-      ...sent,
+      ...(rendered.system ? { system: rendered.system } : {}),
+      prompt: rendered.prompt,
       tools: toolDefinitions(agent.tools),
       agentTurns: turn.earlier.map(agentTurnOf),
       turn: progress.turn,

@@ -3,6 +3,7 @@ import type { StepRunnerEvent } from '../../pipelines/contract/step-event.js';
 import { loadSessionTexts, type RenderedPrompt, renderPrompt, stepsReadBy } from '../llm/render-prompt.js';
 import type { SessionStore } from '../llm/session-store.js';
 import { TemplateScope } from '../llm/template-scope.js';
+import { readWorkspaceFileParts } from '../llm/workspace-file.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
 import type { CompletionResult } from '../ports/provider.js';
 import { iterationField } from '../shared/iteration.js';
@@ -32,7 +33,7 @@ export function baseRequest(context: AttemptContext, spec: LlmStepSpec, model: s
 /**
  * The step's system prompt and prompt, rendered: the artifacts of the earlier steps its templates
  * and `previous_response` parts read, and the turns its `session_context` parts show, are loaded
- * first.
+ * first; then the files its `workspace_file` parts name, whose paths may read those artifacts.
  */
 export async function renderStepPrompt(
   event: StepRunnerEvent,
@@ -44,7 +45,8 @@ export async function renderStepPrompt(
     TemplateScope.load(event, stepsReadBy(spec), artifacts),
     loadSessionTexts(spec, sessions),
   ]);
-  return renderPrompt(spec, scope, sessionTexts);
+  const files = await readWorkspaceFileParts(event, spec.prompt, scope, artifacts);
+  return renderPrompt(spec, scope, sessionTexts, files);
 }
 
 /** The provider's stop reason, as the artifact's response records it (nothing when unknown). */

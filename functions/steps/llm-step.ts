@@ -256,9 +256,11 @@ function interpretAnswer(
 
 function artifactRequest(sent: SentRequest): StepArtifact['request'] {
   const { system, messages, prompt } = sent.request;
+  const { workspaceFiles } = sent.rendered;
   return {
     ...(system === undefined ? {} : { system }),
     ...(messages === undefined ? {} : { messages }),
     prompt,
+    ...(workspaceFiles === undefined ? {} : { workspaceFiles }),
   };
 }

@@ -18,12 +18,17 @@ import type {
  * (`functions/`) reads it; neither side's code is imported here.
  */
 
-/** A prompt part as the step runner renders it. `static` content may hold templates; `file` content is literal. */
+/**
+ * A prompt part as the step runner renders it. `static` content may hold templates; `file` content
+ * is literal; a `workspace_file` path (which may hold templates) names a file of the run's
+ * workspace, read when the step runs.
+ */
 export type PromptPartSpec =
   | { readonly type: 'static'; readonly content: string }
   | { readonly type: 'file'; readonly path: string; readonly content: string }
   | { readonly type: 'previous_response'; readonly step: string; readonly extract?: string }
-  | { readonly type: 'session_context'; readonly session: SessionRef; readonly includeLastN?: number };
+  | { readonly type: 'session_context'; readonly session: SessionRef; readonly includeLastN?: number }
+  | { readonly type: 'workspace_file'; readonly path: string };
 
 /** A stored conversation: its name, and whether it lasts for the tenant (across runs) or one run. */
 export interface SessionRef {

@@ -123,11 +123,15 @@ export interface StepArtifact {
   readonly provider: ProviderName;
   readonly model: string;
   readonly promptVersion: string;
-  /** `messages`: the earlier turns of a session sent before the prompt. */
+  /**
+   * `messages`: the earlier turns of a session sent before the prompt. `workspaceFiles`: the files
+   * of the run's workspace its `workspace_file` parts inserted, with the SHA-256 of the text read.
+   */
   readonly request: {
     readonly system?: string;
     readonly prompt: string;
     readonly messages?: readonly { readonly role: 'user' | 'assistant'; readonly content: string }[];
+    readonly workspaceFiles?: readonly { readonly path: string; readonly sha256: string }[];
   };
   /**
    * `data` is the reply parsed as JSON, when it was JSON (validated, when the step has an output

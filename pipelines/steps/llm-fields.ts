@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { jsonSchemaProblems } from '../output-schema.js';
 import { agentFields } from './agent-fields.js';
 import { stepName } from './step-fields.js';
+import { workspaceFilePart } from './workspace-file-part.js';
 
 /**
  * Fields the LLM step types share (`claude`, `gemini`, `claude_smart`, `claude_extract`,
@@ -59,6 +60,7 @@ export const PromptPartSchema = z.discriminatedUnion('type', [
   filePart,
   previousResponsePart,
   sessionContextPart,
+  workspaceFilePart,
 ]);
 
 /** A prompt as a list of parts, the form pipeline_ex documents. */

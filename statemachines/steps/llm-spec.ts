@@ -132,6 +132,8 @@ function partSpec(part: PromptPart, pipeline: Pipeline): PromptPartSpec {
         session: sessionRef(pipeline, part.session_id),
         ...(part.include_last_n === undefined ? {} : { includeLastN: part.include_last_n }),
       };
+    case 'workspace_file':
+      return { type: 'workspace_file', path: part.path };
   }
 }
 
