@@ -10,6 +10,7 @@ import { createLocalDeps, type LocalDeps } from '../../local/local-deps.js';
 import { runPipelineLocally } from '../../local/run-pipeline.js';
 import { snapshotDirectory } from '../../local/workspace-snapshot.js';
 import { loadPipeline } from '../../pipelines/loader.js';
+import { NODE_TEST_PROJECT } from '../support/node-test-project.js';
 import { compileFile, located, writeFixtures } from './data-harness.js';
 
 /**
@@ -17,21 +18,6 @@ import { compileFile, located, writeFixtures } from './data-harness.js';
  * runner's result Task) runs as it would on AWS, the runTask Task served in-process by the code the
  * container runs, on a workspace stored as `elexirion run --repo` stores one.
  */
-
-/** A node:test project with one passing and one failing test, run by `npm test`. */
-const PROJECT: Record<string, string> = {
-  'package.json': JSON.stringify({ name: 'median', private: true, scripts: { test: 'node --test' } }),
-  'test/adds.test.mjs': [
-    "import test from 'node:test';",
-    "import assert from 'node:assert/strict';",
-    "test('adds', () => assert.equal(1 + 1, 2));",
-  ].join('\n'),
-  'test/median.test.mjs': [
-    "import test from 'node:test';",
-    "import assert from 'node:assert/strict';",
-    "test('takes the median', () => assert.equal([3, 1, 2][1], 2));",
-  ].join('\n'),
-};
 
 let stack: LocalStack;
 let deps: LocalDeps;
@@ -95,7 +81,7 @@ const VERIFY = [
 describe('type: test', () => {
   it('runs the tests on the workspace; a failing run is a result that conditions, switches and templates read', async () => {
     // Prepare
-    const workspaceId = await workspaceOf('acme', PROJECT);
+    const workspaceId = await workspaceOf('acme', NODE_TEST_PROJECT);
 
     // Act
     const {
@@ -143,7 +129,7 @@ describe('type: test', () => {
     ['inline', 'true'],
   ])('runs in a nested pipeline (%s), under its scope, on the run’s workspace', async (_how, inline) => {
     // Prepare
-    const workspaceId = await workspaceOf('acme', PROJECT);
+    const workspaceId = await workspaceOf('acme', NODE_TEST_PROJECT);
 
     // Act
     const {
@@ -190,7 +176,7 @@ describe('type: test', () => {
 
   it('with required: true fails the run with Test.Failed once, without retrying it', async () => {
     // Prepare
-    const workspaceId = await workspaceOf('acme', PROJECT);
+    const workspaceId = await workspaceOf('acme', NODE_TEST_PROJECT);
 
     // Act
     const { run: record, calls } = await run([...VERIFY, '      required: true'], workspaceId);

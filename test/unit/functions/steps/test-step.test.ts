@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkspaceFiles } from '../../../../functions/ports/workspace-files.js';
 import { startRun } from '../../../../functions/runs/run-lifecycle.js';
 import { artifactKeys } from '../../../../functions/shared/artifact-keys.js';
 import { cachedBundleLoader } from '../../../../functions/shared/bundle-loader.js';
@@ -13,23 +12,13 @@ import type { SpecBundle } from '../../../../pipelines/contract/spec-bundle.js';
 import type { DataStepRef, StepRunnerEvent } from '../../../../pipelines/contract/step-event.js';
 import type { TestStep } from '../../../../pipelines/steps/test-step.js';
 import { compilePipeline } from '../../../../statemachines/compile.js';
+import { memoryFiles as filesOf } from '../../../support/node-test-project.js';
 import { QueueProvider } from '../../../support/queue-provider.js';
 import { pipelineOf } from '../../statemachines/pipeline-fixture.js';
 
 const WORKSPACE_ID = '0123456789abcdef0123456789abcdef';
 const TASK_ID = '9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 const TASK_ARN = `arn:aws:ecs:us-east-1:123456789012:task/elexirion-acme/${TASK_ID}`;
-
-/** A run's files held in memory, as the change set over a workspace gives them. */
-function filesOf(tree: Record<string, string>): WorkspaceFiles {
-  return {
-    read: async (path) => tree[path],
-    write: async (path, content) => {
-      tree[path] = content;
-    },
-    list: async () => Object.keys(tree).sort(),
-  };
-}
 
 /**
  * A run of a one-step pipeline with `step`, and the two halves of that step as the state machine

@@ -3,19 +3,8 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { WorkspaceFiles } from '../../../../functions/ports/workspace-files.js';
 import { LOG_LIMIT_BYTES, runTests, TAIL_BYTES } from '../../../../functions/test-runner/run-tests.js';
-
-/** A run's files held in memory, as the change set over a workspace gives them. */
-function filesOf(tree: Record<string, string>): WorkspaceFiles {
-  return {
-    read: async (path) => tree[path],
-    write: async (path, content) => {
-      tree[path] = content;
-    },
-    list: async () => Object.keys(tree).sort(),
-  };
-}
+import { memoryFiles as filesOf, NODE_TEST_PROJECT } from '../../../support/node-test-project.js';
 
 /** Whether `pid` is a process that still runs (a zombie waiting to be reaped does not). */
 function running(pid: number): boolean {
@@ -29,21 +18,6 @@ function running(pid: number): boolean {
   // The state follows the parenthesised command name: `1234 (sleep) S …`.
   return readFileSync(stat, 'utf8').split(') ')[1]?.[0] !== 'Z';
 }
-
-/** A node:test project with one passing and one failing test file, run by `npm test`. */
-const NODE_TEST_PROJECT: Record<string, string> = {
-  'package.json': JSON.stringify({ name: 'fixture', private: true, scripts: { test: 'node --test' } }),
-  'test/adds.test.mjs': [
-    "import test from 'node:test';",
-    "import assert from 'node:assert/strict';",
-    "test('adds', () => assert.equal(1 + 1, 2));",
-  ].join('\n'),
-  'test/median.test.mjs': [
-    "import test from 'node:test';",
-    "import assert from 'node:assert/strict';",
-    "test('takes the median', () => assert.equal([1, 2, 3].sort()[1], 3));",
-  ].join('\n'),
-};
 
 let tmpRoot: string;
 beforeEach(async () => {
