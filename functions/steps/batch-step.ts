@@ -1,8 +1,14 @@
-import type { BatchStepSpec } from '../../pipelines/contract/spec-bundle.js';
+import type { BatchStepSpec, BatchTaskRef } from '../../pipelines/contract/spec-bundle.js';
 import type { StepArtifact, StepRef, StepRunnerEvent } from '../../pipelines/contract/step-event.js';
 import { artifactKeys } from '../shared/artifact-keys.js';
 import type { StepRunnerDeps } from '../step-runner/deps.js';
-import { type Degradation, recordSucceededAttempt, startAttempt } from './attempt-record.js';
+import {
+  type Degradation,
+  recordFailedAttempt,
+  recordSucceededAttempt,
+  startAttempt,
+} from './attempt-record.js';
+import { listGlobTasks, readGlobTasks } from './batch-files.js';
 import { readTaskStatuses, type TaskStatus } from './task-statuses.js';
 
 type VersionedBatchSpec = BatchStepSpec & { readonly hash: string };
@@ -31,7 +37,8 @@ const NO_USAGE = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 } as co
 
 /**
  * Runs a `claude_batch` or `parallel_claude` step's own work (its tasks run as LLM steps of their
- * own): in `manifest` mode, writes the task ids a Distributed Map reads; otherwise consolidates,
+ * own): in `manifest` mode, writes the task ids a Distributed Map reads (for `files_from`, the
+ * matching workspace files, see `batch-files.ts`); otherwise consolidates,
  * reading every task's status (from the state, or from the files a Distributed Map's ResultWriter
  * wrote) and answer into one artifact, the step's result.
  */
@@ -53,11 +60,25 @@ async function writeManifest(
   deps: StepRunnerDeps,
 ): Promise<BatchManifestRef> {
   const { key, resultPrefix } = artifactKeys.batchManifest(event.run.tenantId, event.run.runId, event.stepId);
-  const stored = await deps.artifacts.putJson(
-    key,
-    spec.tasks.map((task) => task.stepId),
-  );
+  const items =
+    spec.files === undefined ? spec.tasks.map((task) => task.stepId) : await globItems(event, spec, deps);
+  const stored = await deps.artifacts.putJson(key, items);
   return { bucket: stored.bucket, key, resultPrefix };
+}
+
+/**
+ * A glob's manifest items. Listing can fail on what the run was given (no workspace, too many
+ * files): that failure is recorded as the step's attempt, so the run's report names the step.
+ */
+async function globItems(event: StepRunnerEvent, spec: VersionedBatchSpec, deps: StepRunnerDeps) {
+  const files = spec.files as NonNullable<VersionedBatchSpec['files']>;
+  try {
+    return await listGlobTasks(event, files, deps.artifacts);
+  } catch (error) {
+    const context = await startAttempt(event, spec, deps, deps.providerFor(spec.family).name);
+    await recordFailedAttempt(context, spec.model, error as Error);
+    throw error;
+  }
 }
 
 /**
@@ -77,7 +98,14 @@ async function consolidate(
   const local = (id: string) =>
     scope !== undefined && id.startsWith(`${scope}.`) ? id.slice(scope.length + 1) : id;
   const statuses = await readTaskStatuses(event.steps[local(event.stepId)], deps.artifacts, local);
-  const results = await mapLimit(spec.tasks, READ_CONCURRENCY, async (task): Promise<TaskResult> => {
+  const tasks: readonly BatchTaskRef[] =
+    spec.files === undefined
+      ? spec.tasks
+      : await readGlobTasks(
+          artifactKeys.batchManifest(event.run.tenantId, event.run.runId, event.stepId).key,
+          deps.artifacts,
+        );
+  const results = await mapLimit(tasks, READ_CONCURRENCY, async (task): Promise<TaskResult> => {
     const status = statuses.get(task.stepId) ?? {
       stepId: task.stepId,
       status: 'error',

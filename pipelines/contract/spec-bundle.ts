@@ -126,6 +126,12 @@ export interface BatchStepSpec {
   readonly consolidate: boolean;
   /** Whether the tasks run in a Distributed Map, which reads its items from a manifest in S3. */
   readonly distributed: boolean;
+  /**
+   * `files_from`: the tasks are the workspace files matching `glob` (at most `maxFiles`), found when
+   * the step runs; they share the LLM spec `stepId`, each task its file as its last prompt part. Then
+   * `tasks` is empty: the manifest lists them.
+   */
+  readonly files?: { readonly glob: string; readonly maxFiles: number; readonly stepId: string };
 }
 
 /** A `set_variable` step whose values need step outputs, so the step runner evaluates it. */

@@ -65,6 +65,25 @@ const batchConfig = z
   })
   .describe('How the tasks run.');
 
+/** pipeline_ex has no glob tasks; 200 keeps a careless `**` from fanning out to a whole repository. */
+export const DEFAULT_MAX_FILES = 200;
+
+/** The most files one glob may fan out to: each is a child execution and a model call. */
+const MAX_FILES_LIMIT = 1000;
+
+const filesFrom = z
+  .strictObject({
+    glob: z.string().min(1).describe("Matched against the paths of the run's workspace (src/**/*.ts)."),
+    max_files: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_FILES_LIMIT)
+      .optional()
+      .describe(`More matching files than this fail the step (default ${DEFAULT_MAX_FILES}).`),
+  })
+  .describe("One task per file of the run's workspace matching the glob; its prompt ends with the file.");
+
 /**
  * `claude_batch`: independent Claude tasks run as a Map state with bounded concurrency, each task
  * with its own timeout and status, then consolidated into one result. The step's `prompt` alone is
@@ -78,6 +97,7 @@ export const claudeBatchStep = z
     role,
     prompt: prompt.optional(),
     tasks: z.array(batchTask).min(1).optional(),
+    files_from: filesFrom.optional(),
     batch_config: batchConfig.optional(),
     preset,
     claude_options: claudeOptions.optional().describe('Merged over the preset.'),
@@ -86,7 +106,15 @@ export const claudeBatchStep = z
   })
   .superRefine((step, ctx) => {
     reportDuplicateTaskIds(batchTaskIds(step.tasks ?? []), 'tasks', 'task_id', ctx);
-    if (step.prompt === undefined && step.tasks === undefined) {
+    if (step.files_from !== undefined && step.tasks !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['files_from'],
+        message:
+          "files_from makes one task per matching file, so it cannot be used with tasks; drop tasks (the prompt is each task's preamble) or drop files_from",
+      });
+    }
+    if (step.prompt === undefined && step.tasks === undefined && step.files_from === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['tasks'],

@@ -28,7 +28,18 @@ export interface TaskStatesOptions {
   readonly timeoutSeconds: number;
   readonly repairs: number;
   readonly fallbackModel: boolean;
+  /**
+   * Tasks sharing one step id (`files_from`): each status is named `STEP_ID[INDEX]` by the Map
+   * iteration's `loop.index`, so the consolidation tells them apart.
+   */
+  readonly indexed?: boolean;
 }
+
+/** `STEP_ID[INDEX]`, the name `iterationSuffix` gives an iteration, from the iteration's own state. */
+const INDEXED_STEP_ID = "States.Format('{}[{}]', $.stepId, $.loop.index)";
+
+/** Where an indexed task's call leaves its status, so the state keeps `loop` for the naming Pass. */
+const INDEXED_STATUS_PATH = '$.status';
 
 /**
  * The states of one task: its call (with repair loop and fallback model, as any LLM step) ending in
@@ -38,10 +49,14 @@ export interface TaskStatesOptions {
  */
 export function emitTaskStates(options: TaskStatesOptions): AslObject {
   const record = stepResultPath(options.step);
-  const stepId: AslObject =
-    typeof options.stepId === 'string' ? { stepId: options.stepId } : { 'stepId.$': options.stepId.path };
+  const stepId: AslObject = options.indexed
+    ? { 'stepId.$': INDEXED_STEP_ID }
+    : typeof options.stepId === 'string'
+      ? { stepId: options.stepId }
+      : { 'stepId.$': options.stepId.path };
   const timedOut = helperStateName(options.name, 'TimedOut');
   const failed = helperStateName(options.name, 'Failed');
+  const named = helperStateName(options.name, 'Named');
   const status = (value: string): AslObject => ({
     Type: 'Pass',
     Parameters: { ...stepId, status: value, 'error.$': `${record}.Error` },
@@ -58,6 +73,7 @@ export function emitTaskStates(options: TaskStatesOptions): AslObject {
         'degraded.$': '$.degraded',
         'artifact.$': '$.artifact.key',
       },
+      ...(options.indexed ? { resultPath: INDEXED_STATUS_PATH } : {}),
       timeoutSeconds: options.timeoutSeconds,
       retry: STEP_POLICY,
       repairs: options.repairs,
@@ -66,8 +82,22 @@ export function emitTaskStates(options: TaskStatesOptions): AslObject {
         { errors: ['States.Timeout'], next: timedOut },
         { errors: ['States.ALL'], next: failed },
       ],
-      next: undefined,
+      next: options.indexed ? named : undefined,
     }),
+    ...(options.indexed
+      ? {
+          [named]: {
+            Type: 'Pass',
+            Parameters: {
+              ...stepId,
+              status: 'success',
+              'degraded.$': `${INDEXED_STATUS_PATH}.degraded`,
+              'artifact.$': `${INDEXED_STATUS_PATH}.artifact`,
+            },
+            End: true,
+          },
+        }
+      : {}),
     [timedOut]: status('timeout'),
     [failed]: status('error'),
   };
@@ -133,7 +163,11 @@ export function emitConsolidation(
 export function batchSpec(
   type: BatchStepSpec['type'],
   tasks: readonly { readonly id: string; readonly stepId: string; readonly spec: LlmStepSpec }[],
-  options: { readonly consolidate: boolean; readonly distributed: boolean },
+  options: {
+    readonly consolidate: boolean;
+    readonly distributed: boolean;
+    readonly files?: BatchStepSpec['files'];
+  },
 ): BatchStepSpec {
   const first = tasks[0]?.spec;
   if (first === undefined) throw new Error('internal: a batch step has at least one task');
@@ -142,7 +176,8 @@ export function batchSpec(
     type,
     family: first.family,
     model: first.model,
-    tasks: tasks.map(({ id, stepId }) => ({ id, stepId })),
+    // A glob's tasks are found when the step runs, and listed in its manifest.
+    tasks: options.files === undefined ? tasks.map(({ id, stepId }) => ({ id, stepId })) : [],
     ...options,
   };
 }

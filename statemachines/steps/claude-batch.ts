@@ -1,6 +1,6 @@
 import type { AslObject, LlmStepSpec } from '../../pipelines/contract/spec-bundle.js';
 import type { PromptPart } from '../../pipelines/schema.js';
-import { batchTaskIds, type ClaudeBatchStep } from '../../pipelines/steps/claude-batch.js';
+import { batchTaskIds, type ClaudeBatchStep, DEFAULT_MAX_FILES } from '../../pipelines/steps/claude-batch.js';
 import type { Pipeline } from '../../pipelines/types.js';
 import { resolvePreset } from '../presets.js';
 import { helperStateName } from '../state-names.js';
@@ -8,6 +8,7 @@ import { batchSpec, emitConsolidation, emitTaskStates, passState } from './batch
 import type { EmitContext, EmittedStep } from './context.js';
 import { repairBudget } from './llm.js';
 import { claudeSpec } from './llm-spec.js';
+import { insideLoop, LOOP_PATH, withLoopContext } from './loop-context.js';
 import { stepResultPath, stepRunnerTask } from './step-runner-task.js';
 
 /** pipeline_ex's defaults (reference §5.8). */
@@ -21,8 +22,11 @@ const DEFAULT_TIMEOUT_PER_TASK_MS = 60_000;
  */
 export const INLINE_MAP_MAX_TASKS = 40;
 
-/** Writing the manifest is one small S3 object. */
+/** Writing the manifest is one small S3 object (for a glob, after listing the workspace). */
 const MANIFEST_TIMEOUT_SECONDS = 60;
+
+/** The task id of the one spec every task of a `files_from` glob shares. */
+const FILE_TASK_ID = 'file';
 
 /**
  * Compiles a `claude_batch` step into a Map state over its tasks:
@@ -38,13 +42,22 @@ const MANIFEST_TIMEOUT_SECONDS = 60;
  *
  * Each task is its own LLM spec, `NAME.TASK_ID`: the step's prompt (a preamble when there are
  * tasks), the task's prompt, then its file; the task's options over the step's, over the preset.
+ *
+ * With `files_from`, the tasks are found when the step runs: the manifest Task lists the matching
+ * workspace files as `{stepId, path}` items, all of the one spec `NAME.file` (the step's prompt,
+ * then the file as a `workspace_file` part of path `{{loop.path}}`). Each iteration gets `loop`
+ * (`index`, `path`) so its attempts and artifacts are filed under its own iteration, as a loop
+ * body's are, and its status is named `NAME.file[INDEX]`.
  */
 export function emitClaudeBatchStep(step: ClaudeBatchStep, ctx: EmitContext): EmittedStep {
   const config = step.batch_config;
   const maxParallel = config?.max_parallel ?? DEFAULT_MAX_PARALLEL;
   const timeoutPerTaskMs = config?.timeout_per_task ?? DEFAULT_TIMEOUT_PER_TASK_MS;
   const tasks = taskSpecs(step, ctx.pipeline, timeoutPerTaskMs);
-  const distributed = tasks.length > INLINE_MAP_MAX_TASKS || maxParallel > INLINE_MAP_MAX_TASKS;
+  const files = step.files_from;
+  // A glob's items exist only once the manifest Task has listed the workspace.
+  const distributed =
+    files !== undefined || tasks.length > INLINE_MAP_MAX_TASKS || maxParallel > INLINE_MAP_MAX_TASKS;
   const record = stepResultPath(step.name);
   const consolidation = emitConsolidation(
     step.name,
@@ -52,18 +65,32 @@ export function emitClaudeBatchStep(step: ClaudeBatchStep, ctx: EmitContext): Em
     ctx.next,
   );
   const taskState = helperStateName(step.name, 'Task');
+  const taskStates = emitTaskStates({
+    name: taskState,
+    step: step.name,
+    stepId: { path: '$.stepId' },
+    timeoutSeconds: Math.ceil(timeoutPerTaskMs / 1000),
+    repairs: repairBudget(tasks[0]?.spec as LlmStepSpec, step.output_schema_repairs),
+    fallbackModel: tasks.some((task) => task.spec.fallback?.model !== undefined),
+    indexed: files !== undefined,
+  });
   const processor: AslObject = {
     ProcessorConfig: distributed ? { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } : { Mode: 'INLINE' },
     StartAt: taskState,
-    States: emitTaskStates({
-      name: taskState,
-      step: step.name,
-      stepId: { path: '$.stepId' },
-      timeoutSeconds: Math.ceil(timeoutPerTaskMs / 1000),
-      repairs: repairBudget(tasks[0]?.spec as LlmStepSpec, step.output_schema_repairs),
-      fallbackModel: tasks.some((task) => task.spec.fallback?.model !== undefined),
-    }),
+    // A glob's tasks share one step id: the runner tells their attempts apart by the `loop` they get.
+    States: files === undefined ? taskStates : withLoopContext(taskStates),
   };
+  const item: AslObject =
+    files === undefined
+      ? { 'stepId.$': '$$.Map.Item.Value' }
+      : {
+          'stepId.$': '$$.Map.Item.Value.stepId',
+          loop: {
+            'index.$': '$$.Map.Item.Index',
+            'path.$': '$$.Map.Item.Value.path',
+            ...(insideLoop(ctx) ? { 'parent.$': LOOP_PATH } : {}),
+          },
+        };
   const map: AslObject = {
     Type: 'Map',
     ...(distributed
@@ -76,7 +103,7 @@ export function emitClaudeBatchStep(step: ClaudeBatchStep, ctx: EmitContext): Em
         }
       : { ItemsPath: record }),
     ItemSelector: {
-      'stepId.$': '$$.Map.Item.Value',
+      ...item,
       'run.$': '$.run',
       'inputs.$': '$.inputs',
       'global_vars.$': '$.global_vars',
@@ -114,6 +141,15 @@ export function emitClaudeBatchStep(step: ClaudeBatchStep, ctx: EmitContext): Em
   const spec = batchSpec('claude_batch', tasks, {
     consolidate: config?.consolidate_results ?? true,
     distributed,
+    ...(files === undefined
+      ? {}
+      : {
+          files: {
+            glob: files.glob,
+            maxFiles: files.max_files ?? DEFAULT_MAX_FILES,
+            stepId: `${step.name}.${FILE_TASK_ID}`,
+          },
+        }),
   });
   return {
     startAt: entry,
@@ -126,13 +162,14 @@ export function emitClaudeBatchStep(step: ClaudeBatchStep, ctx: EmitContext): Em
 function taskSpecs(step: ClaudeBatchStep, pipeline: Pipeline, timeoutPerTaskMs: number) {
   const preset = resolvePreset(step, pipeline.workflow);
   const tasks = step.tasks ?? [{}];
-  const ids = batchTaskIds(tasks);
+  const ids = step.files_from === undefined ? batchTaskIds(tasks) : [FILE_TASK_ID];
   return tasks.map((task, index) => {
     const id = ids[index] as string;
     const parts: PromptPart[] = [
       ...(step.tasks === undefined ? [] : (step.prompt ?? [])),
       ...taskPrompt(task.prompt ?? (step.tasks === undefined ? step.prompt : undefined)),
       ...(task.file === undefined ? [] : [{ type: 'file' as const, path: task.file }]),
+      ...(step.files_from === undefined ? [] : [{ type: 'workspace_file' as const, path: '{{loop.path}}' }]),
     ];
     const spec = claudeSpec(
       {
