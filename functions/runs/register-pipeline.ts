@@ -78,6 +78,19 @@ export async function registerPipeline(
       })),
     );
   }
+  const testSteps = Object.entries(build.bundle.steps).filter(([, spec]) => spec.kind === 'test');
+  if (testSteps.length > 0) {
+    // A test step runs on the tenant stack's test-runner task, which only a stack deployment creates.
+    throw new RequestError(
+      'INVALID_PIPELINE',
+      'a pipeline registered through the API cannot have test steps: they run on the test runner a tenant stack deploys',
+      testSteps.map(([step]) => ({
+        field: `step ${step}`,
+        message:
+          'ship the pipeline with the stack (DEPLOYED_PIPELINES), or run it locally with elexirion run --repo DIR',
+      })),
+    );
+  }
   const previous = await deps.runs.getPipeline(tenantId, name);
   const machineName = deps.stateMachineName(tenantId, name);
   const stateMachine = await deployOwnStateMachine(

@@ -146,3 +146,32 @@ describe('registerPipeline of a nested pipeline', () => {
     expect(registration.created).toBe(true);
   });
 });
+
+describe('registerPipeline of a pipeline with a test step', () => {
+  it('refuses it, since its test runner comes with a stack deployment, and writes nothing', async () => {
+    // Prepare
+    const { deps, engine, runs, artifacts } = registrationDeps();
+    const source = [
+      'workflow:',
+      '  name: checked',
+      '  steps:',
+      '    - {name: verify, type: test, command: npm test}',
+      '',
+    ];
+
+    // Act
+    const registering = registerPipeline(
+      { tenantId: 'acme', name: 'checked', source: source.join('\n') },
+      deps,
+    );
+
+    // Assess
+    await expect(registering).rejects.toMatchObject({
+      code: 'INVALID_PIPELINE',
+      details: [{ field: 'step verify', message: expect.stringContaining('elexirion run --repo DIR') }],
+    });
+    expect(engine.deployed).toEqual([]);
+    expect(await runs.getPipeline('acme', 'checked')).toBeUndefined();
+    expect(await artifacts.list('')).toEqual([]);
+  });
+});
