@@ -1,5 +1,6 @@
 import { isDataStepRef, isStepRef } from '../functions/step-runner/step-event.js';
 import type { StepObserver } from '../local/run-pipeline.js';
+import type { AgentTurnReply } from '../pipelines/contract/agent.js';
 import { formatSeconds, formatTokens, formatUsd } from './format.js';
 import type { CliIo } from './io.js';
 import { type Colour, styleFor } from './style.js';
@@ -17,6 +18,8 @@ export function progressPrinter(io: CliIo): StepObserver {
   const style = styleFor(io.err, io.env);
   const calls = new Map<string, number>();
   const started = new Map<string, number>();
+  /** The turn an agent step's next call takes, once a turn of it called tools. */
+  const turns = new Map<string, number>();
   /** The step whose live line is the last line on the terminal. */
   let live: string | undefined;
   /** Terminal: `GLYPH STEP  DETAIL` (or the word when there is no detail); else `STEP: WORD  DETAIL`. */
@@ -41,10 +44,25 @@ export function progressPrinter(io: CliIo): StepObserver {
       const call = (calls.get(stepId) ?? 0) + 1;
       calls.set(stepId, call);
       started.set(stepId, Date.now());
-      if (call === 1) write(stepId, { glyph: '▸', colour: 'dim', word: 'running', live: true });
-      else write(stepId, { glyph: '↻', colour: 'yellow', word: `retrying (attempt ${call})`, live: true });
+      const turn = turns.get(stepId);
+      if (call === 1) {
+        write(stepId, { glyph: '▸', colour: 'dim', word: turn ? `turn ${turn}` : 'running', live: true });
+      } else write(stepId, { glyph: '↻', colour: 'yellow', word: `retrying (attempt ${call})`, live: true });
     },
     onStepSucceeded(stepId, result) {
+      if (isAgentTurnReply(result)) {
+        // An agent turn that called tools: the loop goes on with the next turn, not a retry.
+        const took = formatSeconds(Date.now() - (started.get(stepId) ?? Date.now()));
+        write(stepId, {
+          glyph: '✓',
+          colour: 'green',
+          word: 'ok',
+          detail: `turn ${result.turn - 1} called tools  ${took}`,
+        });
+        turns.set(stepId, result.turn);
+        calls.set(stepId, 0);
+        return;
+      }
       if (!isStepRef(result)) {
         // A data step (test_echo, data_transform, file_ops, a nested pipeline's outputs) names its kind.
         const what = isDataStepRef(result) ? `${result.kind} result stored` : 'variables set';
@@ -66,4 +84,12 @@ export function progressPrinter(io: CliIo): StepObserver {
       write(stepId, { glyph: '✗', colour: 'red', word: 'failed', detail: `${error.name}: ${error.message}` });
     },
   };
+}
+
+/** What the step runner returns after an agent turn that called tools: the turn to take next. */
+function isAgentTurnReply(result: unknown): result is AgentTurnReply {
+  const reply = result as Partial<AgentTurnReply> | null;
+  return (
+    typeof reply === 'object' && reply !== null && reply.done === false && typeof reply.turn === 'number'
+  );
 }
