@@ -3,8 +3,9 @@ import { lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ChangeSetDocument } from '../functions/workspaces/change-set-document.js';
 import { type WorkspaceManifest, workspaceIdOf } from '../functions/workspaces/manifest.js';
-import { comparePaths, normalizeRepositoryPath, writablePathProblem } from '../functions/workspaces/paths.js';
+import { comparePaths, writablePathProblem } from '../functions/workspaces/paths.js';
 import { WorkspaceInvalidError } from '../functions/workspaces/workspace-invalid-error.js';
+import { normalizeWorkspacePath } from '../pipelines/workspace-paths.js';
 
 /** What applying a change set did, paths sorted. */
 export interface AppliedChangeSet {
@@ -54,7 +55,7 @@ export async function applyChangeSet(
   const paths = Object.keys(changeSet.files).sort(comparePaths);
   for (const path of paths) {
     const problem =
-      writablePathProblem(path) ?? (normalizeRepositoryPath(path) === path ? undefined : 'not normalized');
+      writablePathProblem(path) ?? (normalizeWorkspacePath(path) === path ? undefined : 'not normalized');
     if (problem !== undefined) {
       throw new WorkspaceInvalidError(
         `The change set names ${problem}; it was altered after the run wrote it, nothing was written`,

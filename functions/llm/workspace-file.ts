@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { ErrorName } from '../../pipelines/contract/errors.js';
 import type { PromptPartSpec } from '../../pipelines/contract/spec-bundle.js';
 import type { StepRunnerEvent } from '../../pipelines/contract/step-event.js';
+import { normalizeWorkspacePath } from '../../pipelines/workspace-paths.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
 import { ElexirionError } from '../shared/errors.js';
-import { normalizeRepositoryPath, repositoryPathProblem } from '../workspaces/paths.js';
+import { repositoryPathProblem } from '../workspaces/paths.js';
 import { RunChangeSet } from '../workspaces/run-change-set.js';
 import { WorkspaceInvalidError } from '../workspaces/workspace-invalid-error.js';
 import type { TemplateScope } from './template-scope.js';
@@ -88,5 +89,5 @@ function checkedPath(event: StepRunnerEvent, path: string): string {
       `step "${event.stepId}" has a workspace_file path that renders to ${problem}`,
     );
   }
-  return normalizeRepositoryPath(path);
+  return normalizeWorkspacePath(path);
 }

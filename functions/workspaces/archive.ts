@@ -1,7 +1,8 @@
+import { normalizeWorkspacePath } from '../../pipelines/workspace-paths.js';
 import { type ArchiveFile, type ArchiveTree, selectFiles, withoutTopFolder } from './archive-contents.js';
 import type { ArchiveEntry } from './archive-entry.js';
 import type { SkippedPath, WorkspaceEntry } from './manifest.js';
-import { fileFolderClash, normalizeRepositoryPath, repositoryPathProblem } from './paths.js';
+import { fileFolderClash, repositoryPathProblem } from './paths.js';
 import { MAX_FILE_BYTES } from './skip-rules.js';
 import { tarGzEntries, tooLarge } from './tar-entries.js';
 import { WorkspaceInvalidError } from './workspace-invalid-error.js';
@@ -85,7 +86,7 @@ async function checkedTree(
     }
     unpacked += entry.size;
     if (unpacked > limits.maxBytes) throw tooLarge(limits.maxBytes);
-    const path = normalizeRepositoryPath(entry.name);
+    const path = normalizeWorkspacePath(entry.name);
     // `./`, the folder a tar of `.` starts with, is the repository itself.
     if (entry.kind === 'folder' && path === '' && !entry.name.startsWith('/')) continue;
     const problem = repositoryPathProblem(entry.name);

@@ -1,3 +1,5 @@
+import { normalizeWorkspacePath } from '../../pipelines/workspace-paths.js';
+
 /**
  * Paths inside a workspace: relative POSIX paths of a repository's files (`src/median.js`). Archive
  * entries, snapshot files and the paths an agent's tools name are all checked here, so a path can
@@ -9,8 +11,8 @@ const MAX_PATH_BYTES = 900;
 
 /**
  * What makes `path` unusable as a workspace path, or undefined when it is safe. `./` segments and
- * repeated slashes are allowed (archives often hold `./src/a.js`); {@link normalizeRepositoryPath}
- * drops them.
+ * repeated slashes are allowed (archives often hold `./src/a.js`); `normalizeWorkspacePath`
+ * (`pipelines/workspace-paths.ts`) drops them.
  *
  * @example
  * repositoryPathProblem('../secrets.txt'); // '"../secrets.txt" contains ".." …'
@@ -25,7 +27,7 @@ export function repositoryPathProblem(path: string): string | undefined {
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects.
   if (/[\u0000-\u001f\u007f]/.test(path)) return `${JSON.stringify(path)} holds a control character`;
-  if (normalizeRepositoryPath(path) === '') return `"${path}" names the repository itself, not a file in it`;
+  if (normalizeWorkspacePath(path) === '') return `"${path}" names the repository itself, not a file in it`;
   if (Buffer.byteLength(path, 'utf8') > MAX_PATH_BYTES) {
     return `"${path.slice(0, 60)}…" is longer than ${MAX_PATH_BYTES} bytes`;
   }
@@ -44,20 +46,6 @@ export function writablePathProblem(path: string): string | undefined {
     return `"${path}" is inside .git, git's own folder; a run changes the working tree only`;
   }
   return undefined;
-}
-
-/**
- * The path in canonical form: `./` segments and empty segments (repeated or trailing slashes)
- * dropped. Call only on a path {@link repositoryPathProblem} accepted.
- *
- * @example
- * normalizeRepositoryPath('./src//lib/'); // 'src/lib'
- */
-export function normalizeRepositoryPath(path: string): string {
-  return path
-    .split('/')
-    .filter((segment) => segment !== '' && segment !== '.')
-    .join('/');
 }
 
 /** Orders paths by UTF-16 code units, as canonical JSON orders keys: the manifest's one order. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ErrorName } from '../../pipelines/contract/errors.js';
+import { normalizeWorkspacePath } from '../../pipelines/workspace-paths.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
 import type { WorkspaceFiles } from '../ports/workspace-files.js';
 import { artifactKeys } from '../shared/artifact-keys.js';
@@ -8,12 +9,7 @@ import { ElexirionError } from '../shared/errors.js';
 import { type ChangeSetDocument, type FileChange, readChangeSetDocument } from './change-set-document.js';
 import { unifiedPatch } from './change-set-patch.js';
 import { type ManifestFile, readManifest } from './manifest.js';
-import {
-  comparePaths,
-  normalizeRepositoryPath,
-  repositoryPathProblem,
-  writablePathProblem,
-} from './paths.js';
+import { comparePaths, repositoryPathProblem, writablePathProblem } from './paths.js';
 import { WorkspaceInvalidError } from './workspace-invalid-error.js';
 
 /** Which run, over which workspace. */
@@ -141,7 +137,7 @@ export class RunChangeSet {
 
   private async read(path: string): Promise<string | undefined> {
     if (repositoryPathProblem(path) !== undefined) return undefined;
-    const normalized = normalizeRepositoryPath(path);
+    const normalized = normalizeWorkspacePath(path);
     const change = this.changes.get(normalized);
     if (change !== undefined) return 'content' in change ? change.content : undefined;
     const original = this.snapshot.get(normalized);
@@ -195,7 +191,7 @@ export class RunChangeSet {
   private writablePath(path: string): string {
     const problem = writablePathProblem(path);
     if (problem !== undefined) throw new ElexirionError(ErrorName.ToolOutsideWorkspace, problem);
-    return normalizeRepositoryPath(path);
+    return normalizeWorkspacePath(path);
   }
 
   private blobText(file: ManifestFile): Promise<string> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
+import { normalizeWorkspacePath } from '../../pipelines/workspace-paths.js';
 import type { ArtifactStore } from '../ports/artifact-store.js';
 import { artifactKeys } from '../shared/artifact-keys.js';
 import { type UnpackOptions, unpackArchive } from './archive.js';
@@ -10,7 +11,7 @@ import {
   type WorkspaceManifest,
   workspaceIdOf,
 } from './manifest.js';
-import { comparePaths, fileFolderClash, normalizeRepositoryPath, repositoryPathProblem } from './paths.js';
+import { comparePaths, fileFolderClash, repositoryPathProblem } from './paths.js';
 import { contentSkipReason, workspaceMode } from './skip-rules.js';
 import { WorkspaceInvalidError } from './workspace-invalid-error.js';
 
@@ -86,7 +87,7 @@ export async function storeWorkspace(
 function manifestFile(entry: WorkspaceEntry, listed: ReadonlyMap<string, ManifestFile>): ManifestFile {
   const problem = repositoryPathProblem(entry.path);
   if (problem !== undefined) throw new WorkspaceInvalidError(`Cannot store file ${problem}`);
-  const path = normalizeRepositoryPath(entry.path);
+  const path = normalizeWorkspacePath(entry.path);
   if (listed.has(path))
     throw new WorkspaceInvalidError(`Cannot store "${path}": the repository lists it twice`);
   const unusable = contentSkipReason(entry.bytes);
